@@ -1,0 +1,117 @@
+"""Shared fixtures: a tiny, consistent atlas data folder written into a temporary directory.
+
+`tiny_data` returns the folder; tests damage one file at a time with `write_csv` and assert the exact message.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+FOCUS = ["KAZ", "KGZ", "TJK", "TKM", "UZB", "AZE", "ARM", "GEO", "TUR"]
+GROUP = {"KAZ": "Central Asia", "KGZ": "Central Asia", "TJK": "Central Asia", "TKM": "Central Asia",
+         "UZB": "Central Asia", "AZE": "South Caucasus", "ARM": "South Caucasus", "GEO": "South Caucasus",
+         "TUR": "Türkiye", "RUS": "context"}
+
+TABLES: dict[str, list[dict[str, str]]] = {
+    "sources.csv": [
+        {"id": "s-one", "title": "Source one", "publisher": "Pub", "url": "https://example.org/one",
+         "published": "2025-11-16", "note": ""},
+        {"id": "s-two", "title": "Source two", "publisher": "", "url": "", "published": "", "note": ""},
+    ],
+    "countries.csv": [
+        {"iso3": c, "name": f"Country {c}", "group": GROUP[c], "capital": f"Capital {c}",
+         "capital_lat": "40.0", "capital_lon": str(40 + i), "sources": "s-one"}
+        for i, c in enumerate([*FOCUS, "RUS"])
+    ],
+    "bodies.csv": [
+        {"id": "ca_consultative", "name": "Consultative Meetings", "short_name": "CA Consultative",
+         "kind": "summit_format", "founded": "2018-03-15", "proposed_members": "", "note": "", "sources": "s-one"},
+        {"id": "ots", "name": "Organization of Turkic States", "short_name": "OTS", "kind": "organisation",
+         "founded": "2009-10-03", "proposed_members": "", "note": "", "sources": "s-one"},
+        {"id": "5plus3", "name": "5+3 platform", "short_name": "5+3", "kind": "proposal", "founded": "",
+         "proposed_members": "KAZ;KGZ;TJK;TKM;UZB;AZE;ARM;GEO", "note": "", "sources": "s-two"},
+    ],
+    "memberships.csv": [
+        *[{"iso3": c, "body": "ca_consultative", "status": "member", "since": "2018-03-15", "until": "",
+           "note": "", "sources": "s-one"} for c in FOCUS[:5]],
+        {"iso3": "AZE", "body": "ca_consultative", "status": "guest_of_honour", "since": "2023-09-14",
+         "until": "2025-11-16", "note": "guest", "sources": "s-one"},
+        {"iso3": "AZE", "body": "ca_consultative", "status": "member", "since": "2025-11-16", "until": "",
+         "note": "", "sources": "s-one;s-two"},
+        {"iso3": "KAZ", "body": "ots", "status": "member", "since": "2009-10-03", "until": "", "note": "",
+         "sources": "s-one"},
+        {"iso3": "TKM", "body": "ots", "status": "observer", "since": "2021-11-12", "until": "", "note": "",
+         "sources": "s-one"},
+        {"iso3": "GEO", "body": "ots", "status": "member", "since": "2009", "until": "2012-05", "note": "",
+         "sources": "s-one"},
+        {"iso3": "GEO", "body": "ots", "status": "former", "since": "2012-05", "until": "", "note": "",
+         "sources": "s-one"},
+        {"iso3": "TUR", "body": "ots", "status": "", "since": "", "until": "", "note": "unverified",
+         "sources": "s-two"},
+    ],
+    "meetings.csv": [
+        {"number": "1", "numbered": "true", "date": "2018-03-15", "city": "Astana", "host_iso3": "KAZ",
+         "lat": "51.1801", "lon": "71.446", "chair": "", "guests": "", "guest_iso3": "", "note": "",
+         "sources": "s-one"},
+        {"number": "5", "numbered": "true", "date": "2023-09-14", "city": "Dushanbe", "host_iso3": "TJK",
+         "lat": "38.5358", "lon": "68.7791", "chair": "", "guests": "Guest <b>of</b> honour",
+         "guest_iso3": "AZE", "note": "", "sources": "s-one"},
+        {"number": "", "numbered": "false", "date": "2025-08-05", "city": "Awaza", "host_iso3": "TKM",
+         "lat": "", "lon": "", "chair": "", "guests": "", "guest_iso3": "", "note": "preparatory",
+         "sources": "s-one"},
+        {"number": "7", "numbered": "true", "date": "2025-11-16", "city": "Tashkent", "host_iso3": "UZB",
+         "lat": "41.2646", "lon": "69.2163", "chair": "", "guests": "", "guest_iso3": "", "note": "",
+         "sources": "s-one"},
+    ],
+}
+
+
+def square(x: float, y: float, size: float = 1.0) -> dict:
+    ring = [[x, y], [x + size, y], [x + size, y + size], [x, y + size], [x, y]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+def boundaries_doc() -> dict:
+    features = []
+    for i, code in enumerate([*FOCUS, "RUS"]):
+        tier = "context" if code == "RUS" else "focus"
+        features.append({"type": "Feature", "properties": {"iso3": code, "name": f"Country {code}", "tier": tier},
+                         "geometry": square(40 + i, 40)})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def write_csv(folder: Path, name: str, rows: list[dict[str, str]], header: list[str] | None = None) -> Path:
+    """Write `rows` as CSV (header from the first row unless given) and return the path."""
+    path = folder / name
+    header = header or list(rows[0])
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=header, lineterminator="\n", extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def rows(name: str) -> list[dict[str, str]]:
+    """Return a fresh copy of the tiny table `name`."""
+    return [dict(r) for r in TABLES[name]]
+
+
+@pytest.fixture
+def tiny_data(tmp_path: Path) -> Path:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    for name in TABLES:
+        write_csv(folder, name, rows(name))
+    (folder / "boundaries.geojson").write_text(json.dumps(boundaries_doc()), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def tiny_atlas(tiny_data: Path):
+    from geo.load import load_atlas
+
+    return load_atlas(tiny_data)

@@ -1,0 +1,195 @@
+"""Loading and validation: every kind of bad file gets its exact message, all problems of a file at once."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from geo._errors import DataError
+from geo.load import DATA_DIR_ENV, data_dir, load_atlas
+from tests.conftest import rows, write_csv
+
+
+def test_tiny_data_loads(tiny_atlas):
+    assert len(tiny_atlas.countries) == 10
+    assert tiny_atlas.countries["capital_lat"].dtype == float
+    assert tiny_atlas.boundaries.crs.to_epsg() == 4326
+    assert len(tiny_atlas.version) == 12
+
+
+def test_data_dir_from_environment(tiny_data, monkeypatch):
+    monkeypatch.setenv(DATA_DIR_ENV, str(tiny_data))
+    assert data_dir() == tiny_data
+    assert len(load_atlas().memberships) == 12
+
+
+def test_missing_folder_is_named(tmp_path):
+    with pytest.raises(DataError, match=r"nowhere: expected a folder holding sources\.csv"):
+        load_atlas(tmp_path / "nowhere")
+
+
+def test_missing_file(tiny_data):
+    (tiny_data / "meetings.csv").unlink()
+    with pytest.raises(DataError, match=r"meetings\.csv: expected the file to exist in"):
+        load_atlas(tiny_data)
+
+
+def test_wrong_columns(tiny_data):
+    table = rows("memberships.csv")
+    for r in table:
+        r["state"] = r.pop("status")
+    write_csv(tiny_data, "memberships.csv", table)
+    with pytest.raises(DataError, match=r"memberships\.csv: found 'iso3,body,since,until,note,sources,state', expected the header iso3,body,status.*missing status; unexpected state"):
+        load_atlas(tiny_data)
+
+
+def test_unknown_iso_code_and_source_and_status_all_reported(tiny_data):
+    table = rows("memberships.csv")
+    table[6]["iso3"] = "XYZ"
+    table[2]["sources"] = "s-one;nope"
+    table[3]["status"] = "membr"
+    write_csv(tiny_data, "memberships.csv", table)
+    with pytest.raises(DataError) as info:
+        load_atlas(tiny_data)
+    message = str(info.value)
+    assert "memberships.csv: 3 problems" in message
+    assert "row 7 (line 8), column 'iso3': found 'XYZ', expected an ISO3 code listed in countries.csv" in message
+    assert "row 3 (line 4), column 'sources': found 's-one;nope', expected source ids listed in sources.csv (unknown: nope)" in message
+    assert "row 4 (line 5), column 'status': found 'membr', expected one of member, observer" in message
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [("2025-11-16", True), ("2029-08", True), ("2029", True), ("2025-02-30", False), ("16.11.2025", False),
+     ("2025-13", False), ("", True)],
+)
+def test_dates(tiny_data, value, ok):
+    table = rows("memberships.csv")
+    table[0]["until"] = value
+    write_csv(tiny_data, "memberships.csv", table)
+    if ok:
+        load_atlas(tiny_data)
+    else:
+        with pytest.raises(DataError, match=rf"row 1 \(line 2\), column 'until': found '{value}', expected an ISO 8601 date"):
+            load_atlas(tiny_data)
+
+
+def test_until_before_since(tiny_data):
+    table = rows("memberships.csv")
+    table[0]["until"] = "2017"
+    write_csv(tiny_data, "memberships.csv", table)
+    with pytest.raises(DataError, match=r"row 1 \(line 2\), column 'until': found '2017', expected a date after since \(2018-03-15\)"):
+        load_atlas(tiny_data)
+
+
+def test_overlapping_periods(tiny_data):
+    table = rows("memberships.csv")
+    table[6]["since"] = "2025-01-01"  # AZE member from 2025-01-01 overlaps guest_of_honour until 2025-11-16
+    write_csv(tiny_data, "memberships.csv", table)
+    with pytest.raises(DataError, match=r"row 7 \(line 8\), column 'since': found '2025-01-01', expected a period of AZE in ca_consultative that does not overlap row 6"):
+        load_atlas(tiny_data)
+
+
+def test_proposal_has_no_members(tiny_data):
+    table = rows("memberships.csv")
+    table[0]["body"] = "5plus3"
+    write_csv(tiny_data, "memberships.csv", table)
+    with pytest.raises(DataError, match=r"row 1 \(line 2\), column 'body': found '5plus3', expected a body that exists \(a proposal has no members\)"):
+        load_atlas(tiny_data)
+
+
+def test_unknown_body(tiny_data):
+    table = rows("memberships.csv")
+    table[0]["body"] = "nato"
+    write_csv(tiny_data, "memberships.csv", table)
+    with pytest.raises(DataError, match=r"column 'body': found 'nato', expected a body id from bodies\.csv"):
+        load_atlas(tiny_data)
+
+
+def test_duplicate_source_id_and_bad_url(tiny_data):
+    table = rows("sources.csv")
+    table[1]["id"] = "s-one"
+    table[0]["url"] = "javascript:alert(1)"
+    write_csv(tiny_data, "sources.csv", table)
+    with pytest.raises(DataError) as info:
+        load_atlas(tiny_data)
+    message = str(info.value)
+    assert "row 2 (line 3), column 'id': found 's-one', expected a unique value (row 1 has it too)" in message
+    assert "row 1 (line 2), column 'url': found 'javascript:alert(1)', expected an http:// or https:// URL" in message
+
+
+def test_missing_sources_cell(tiny_data):
+    table = rows("countries.csv")
+    table[2]["sources"] = ""
+    write_csv(tiny_data, "countries.csv", table)
+    with pytest.raises(DataError, match=r"countries\.csv: 1 problem\n  - countries\.csv, row 3 \(line 4\), column 'sources': found '', expected a value"):
+        load_atlas(tiny_data)
+
+
+def test_coordinates_out_of_range_and_half_empty(tiny_data):
+    table = rows("meetings.csv")
+    table[0]["lat"] = "191"
+    table[1]["lon"] = ""
+    write_csv(tiny_data, "meetings.csv", table)
+    with pytest.raises(DataError) as info:
+        load_atlas(tiny_data)
+    message = str(info.value)
+    assert "row 1 (line 2), column 'lat': found '191', expected a number from -90 to 90" in message
+    assert "row 2 (line 3), column 'lon': found '', expected lat and lon both filled or both empty" in message
+
+
+def test_numbered_meeting_needs_number(tiny_data):
+    table = rows("meetings.csv")
+    table[0]["number"] = ""
+    write_csv(tiny_data, "meetings.csv", table)
+    with pytest.raises(DataError, match=r"row 1 \(line 2\), column 'number': found '', expected a meeting number when numbered is true"):
+        load_atlas(tiny_data)
+
+
+def test_wrong_encoding(tiny_data):
+    path = tiny_data / "countries.csv"
+    path.write_bytes(path.read_bytes().replace("Türkiye".encode(), "Türkiye".encode("latin-1")))
+    with pytest.raises(DataError, match=r"countries\.csv: expected UTF-8 text \(byte \d+, on line 10, is not valid UTF-8\)"):
+        load_atlas(tiny_data)
+
+
+def test_binary_file(tiny_data):
+    (tiny_data / "sources.csv").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    with pytest.raises(DataError, match=r"sources\.csv: expected a UTF-8 text file \(it looks binary\)"):
+        load_atlas(tiny_data)
+
+
+def test_malformed_csv(tiny_data):
+    (tiny_data / "bodies.csv").write_text('id,name\n"unterminated,x\n', encoding="utf-8")
+    with pytest.raises(DataError, match=r"bodies\.csv: expected well-formed CSV"):
+        load_atlas(tiny_data)
+
+
+def test_broken_geometry(tiny_data):
+    doc = json.loads((tiny_data / "boundaries.geojson").read_text())
+    doc["features"][1]["geometry"]["coordinates"] = [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]]  # bow-tie
+    doc["features"][2]["properties"]["iso3"] = "QQQ"
+    (tiny_data / "boundaries.geojson").write_text(json.dumps(doc))
+    with pytest.raises(DataError) as info:
+        load_atlas(tiny_data)
+    message = str(info.value)
+    assert "boundaries.geojson, row 2 (line 3), column 'geometry': found 'Self-intersection" in message
+    assert "expected a valid geometry" in message
+    assert "boundaries.geojson, row 3 (line 4), column 'iso3': found 'QQQ', expected an ISO3 code listed in countries.csv" in message
+
+
+def test_unreadable_geojson(tiny_data):
+    (tiny_data / "boundaries.geojson").write_text("{not json", encoding="utf-8")
+    with pytest.raises(DataError, match=r"boundaries\.geojson: expected a GeoJSON FeatureCollection GDAL can read"):
+        load_atlas(tiny_data)
+
+
+def test_problems_of_several_files_together(tiny_data):
+    (tiny_data / "meetings.csv").unlink()
+    table = rows("bodies.csv")
+    table[0]["kind"] = "club"
+    write_csv(tiny_data, "bodies.csv", table)
+    with pytest.raises(DataError) as info:
+        load_atlas(tiny_data)
+    assert {p.file for p in info.value.problems} == {"meetings.csv", "bodies.csv"}
