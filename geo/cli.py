@@ -1,0 +1,74 @@
+"""Command line: ``python -m geo export LAYER --format geojson|csv|gpkg -o PATH [filters]`` and
+``python -m geo validate``. Errors are one line on stderr and a non-zero exit, never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from geo._errors import DataError, UsageError
+from geo.export import FILTER_HELP, FORMATS, LAYERS, export_frame, format_for, parse_filters, write_frame
+from geo.load import DATA_DIR_ENV, load_atlas
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, then exit 2 (argparse's own prints usage over several lines)
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _layers_epilog() -> str:
+    lines = ["layers and the filters each accepts:"]
+    for layer in LAYERS.values():
+        flags = ", ".join("--" + f.replace("_", "-") for f in layer.filters) or "no filters"
+        lines.append(f"  {layer.name:<12} {layer.description}; filters: {flags}")
+        for name, note in layer.notes.items():
+            lines.append(f"  {'':<12}   --{name.replace('_', '-')}: {note}")
+    return "\n".join(lines)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m geo", description="C6 Atlas data tools.")
+    parser.add_argument("--data-dir", help=f"data folder (default ${DATA_DIR_ENV} or the repository's data/)")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    export = sub.add_parser(
+        "export",
+        help="export a layer, filtered",
+        description="Export one layer of the atlas, filtered, as GeoJSON, CSV or GeoPackage.",
+        epilog=_layers_epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    export.add_argument("layer", choices=list(LAYERS), metavar="LAYER", help=f"one of: {', '.join(LAYERS)}")
+    export.add_argument("--format", "-f", choices=FORMATS, help="output format (default: from the file extension)")
+    export.add_argument("-o", "--output", required=True, metavar="PATH", help="file to write")
+    export.add_argument("--iso3", nargs="+", metavar="ISO3", help=FILTER_HELP["iso3"])
+    export.add_argument("--body", nargs="+", metavar="BODY", help=FILTER_HELP["body"])
+    export.add_argument("--status", nargs="+", metavar="STATUS", help=FILTER_HELP["status"])
+    export.add_argument("--as-of", metavar="DATE", help=FILTER_HELP["as_of"])
+    sub.add_parser("validate", help="check every data file and list all problems")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        atlas = load_atlas(args.data_dir)
+        if args.command == "validate":
+            print(f"data in {atlas.folder} is valid (version {atlas.version})")
+            return 0
+        fmt = format_for(args.output, args.format)
+        filters = parse_filters(iso3=args.iso3, body=args.body, status=args.status, as_of=args.as_of)
+        frame = export_frame(atlas, args.layer, filters)
+        path = write_frame(frame, args.output, fmt, layer=args.layer)
+    except DataError as exc:
+        print(f"{parser.prog}: the data is not valid:\n{exc}", file=sys.stderr)
+        return 1
+    except UsageError as exc:
+        print(f"{parser.prog}: error: {exc} (see --help)", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"{parser.prog}: error: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {len(frame)} {args.layer} row{'s' if len(frame) != 1 else ''} to {path} ({fmt})")
+    return 0

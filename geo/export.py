@@ -1,0 +1,221 @@
+"""Export atlas layers as GeoJSON, CSV or GeoPackage, filtered as the reader filtered them.
+
+Each layer is registered in `LAYERS` with the filters that apply to it; the command line (`geo.cli`) and the
+pages use the same `export_frame` and `write_frame`, so the same filters give the same file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+from geo._errors import UsageError
+from geo.dates import parse_as_of, partial_date_start
+from geo.joins import countries_with_cooperation
+from geo.load import STATUSES, Atlas
+from geo.memberships import NONE, UNKNOWN, in_force
+
+FORMATS = ("geojson", "csv", "gpkg")
+FILTER_HELP = {
+    "iso3": "ISO3 code(s) of countries, e.g. --iso3 KAZ AZE",
+    "body": "body id(s) from bodies.csv, e.g. --body ots cis",
+    "status": f"status(es): {', '.join(STATUSES)}, {NONE}, {UNKNOWN}",
+    "as_of": "date YYYY-MM-DD: statuses (or rows) in force on that day",
+}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a reader filtered on. Empty tuples and None mean no filter."""
+
+    iso3: tuple[str, ...] = ()
+    body: tuple[str, ...] = ()
+    status: tuple[str, ...] = ()
+    as_of: dt.date | None = None
+
+    def used(self) -> list[str]:
+        return [name for name in FILTER_HELP if getattr(self, name) not in ((), None)]
+
+    def describe(self) -> dict[str, object]:
+        out: dict[str, object] = {}
+        for name in self.used():
+            value = getattr(self, name)
+            out[name] = value.isoformat() if isinstance(value, dt.date) else list(value)
+        return out
+
+
+@dataclass(frozen=True)
+class Layer:
+    name: str
+    description: str
+    filters: tuple[str, ...]
+    build: Callable[[Atlas, Filters], pd.DataFrame]
+    notes: dict[str, str] = field(default_factory=dict)
+
+
+def _countries(atlas: Atlas, f: Filters) -> gpd.GeoDataFrame:
+    if f.status and len(f.body) != 1:
+        raise UsageError("--status on the countries layer needs exactly one --body (whose status to match)")
+    frame = countries_with_cooperation(atlas, f.as_of, iso3=list(f.iso3) or None)
+    if f.status:
+        frame = frame[frame[f"status_{f.body[0]}"].isin(f.status)]
+    if f.body:
+        keep = [c for c in frame.columns if not c.startswith("status_") or c[len("status_") :] in f.body]
+        frame = frame[keep]
+    return frame.reset_index(drop=True)
+
+
+def _memberships(atlas: Atlas, f: Filters) -> pd.DataFrame:
+    rows = atlas.memberships
+    if f.as_of is not None:
+        rows = rows.loc[in_force(rows, f.as_of)]
+    if f.iso3:
+        rows = rows[rows["iso3"].isin(f.iso3)]
+    if f.body:
+        rows = rows[rows["body"].isin(f.body)]
+    if f.status:
+        wanted = {"" if s == UNKNOWN else s for s in f.status}
+        rows = rows[rows["status"].isin(wanted)]
+    names = atlas.country_names()
+    rows = rows.copy()
+    rows.insert(1, "name", [names.get(c, c) for c in rows["iso3"]])
+    return rows.reset_index(drop=True)
+
+
+def _meetings(atlas: Atlas, f: Filters) -> gpd.GeoDataFrame:
+    rows = atlas.meetings
+    if f.as_of is not None:
+        rows = rows[[partial_date_start(d) <= f.as_of for d in rows["date"]]]
+    if f.iso3:
+        rows = rows[rows["host_iso3"].isin(f.iso3) | rows["guest_iso3"].apply(lambda g: bool(set(g.split(";")) & set(f.iso3)))]
+    geometry = gpd.points_from_xy(rows["lon"], rows["lat"])
+    return gpd.GeoDataFrame(rows.reset_index(drop=True), geometry=list(geometry), crs="EPSG:4326")
+
+
+def _sources(atlas: Atlas, f: Filters) -> pd.DataFrame:
+    return atlas.sources.reset_index(drop=True)
+
+
+LAYERS: dict[str, Layer] = {
+    "countries": Layer(
+        "countries",
+        "country boundaries joined with their status in every body (polygons)",
+        ("iso3", "body", "status", "as_of"),
+        _countries,
+        {"status": "needs one --body", "body": "keeps only that body's status column"},
+    ),
+    "memberships": Layer(
+        "memberships", "one row per country, body and period (no geometry)", ("iso3", "body", "status", "as_of"), _memberships
+    ),
+    "meetings": Layer(
+        "meetings", "Consultative Meetings with venue points", ("iso3", "as_of"), _meetings, {"iso3": "host or guest state"}
+    ),
+    "sources": Layer("sources", "the sources table (no geometry)", (), _sources),
+}
+
+
+def check_filters(atlas: Atlas, layer: str, filters: Filters) -> None:
+    """Raise `UsageError` naming the problem if `layer` is unknown, a filter does not apply to it, or a
+    filter value is not in the data."""
+    if layer not in LAYERS:
+        raise UsageError(f"layer {layer!r} is not one of {', '.join(LAYERS)}")
+    allowed = LAYERS[layer].filters
+    for name in filters.used():
+        if name not in allowed:
+            flag = "--" + name.replace("_", "-")
+            can = ", ".join("--" + a.replace("_", "-") for a in allowed) or "none"
+            raise UsageError(f"{flag} does not apply to layer {layer!r} (its filters: {can})")
+    known_iso3 = set(atlas.countries["iso3"])
+    bad = [c for c in filters.iso3 if c not in known_iso3]
+    if bad:
+        raise UsageError(f"unknown ISO3 code(s) {', '.join(bad)}; expected codes from countries.csv, e.g. KAZ, AZE")
+    bodies = atlas.bodies.loc[atlas.bodies["kind"] != "proposal", "id"].tolist()
+    bad = [b for b in filters.body if b not in bodies]
+    if bad:
+        raise UsageError(f"unknown body {', '.join(bad)}; expected one of {', '.join(bodies)}")
+    statuses = (*STATUSES, NONE, UNKNOWN)
+    bad = [s for s in filters.status if s not in statuses]
+    if bad:
+        raise UsageError(f"unknown status {', '.join(bad)}; expected one of {', '.join(statuses)}")
+
+
+def export_frame(atlas: Atlas, layer: str, filters: Filters = Filters()) -> pd.DataFrame:
+    """Return the rows of `layer` that pass `filters` (a GeoDataFrame in EPSG:4326 for spatial layers)."""
+    check_filters(atlas, layer, filters)
+    return LAYERS[layer].build(atlas, filters)
+
+
+def parse_filters(
+    *, iso3: list[str] | None = None, body: list[str] | None = None, status: list[str] | None = None, as_of: str | None = None
+) -> Filters:
+    """Build `Filters` from command-line style values (upper-casing ISO3 codes, parsing the date)."""
+    try:
+        day = parse_as_of(as_of) if as_of else None
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    return Filters(
+        iso3=tuple(c.upper() for c in iso3 or ()),
+        body=tuple(body or ()),
+        status=tuple(status or ()),
+        as_of=day,
+    )
+
+
+def format_for(path: str | Path, fmt: str | None = None) -> str:
+    """Return the export format: `fmt` if given, else from the file extension."""
+    if fmt is None:
+        suffix = Path(path).suffix.lower().lstrip(".")
+        fmt = {"json": "geojson"}.get(suffix, suffix)
+    if fmt not in FORMATS:
+        raise UsageError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
+    return fmt
+
+
+def to_bytes(frame: pd.DataFrame, fmt: str, *, layer: str) -> bytes:
+    """Return `frame` encoded as `fmt` (geojson or csv). GeoPackage needs a file: use `write_frame`."""
+    if fmt == "csv":
+        table = pd.DataFrame(frame).copy()
+        if isinstance(frame, gpd.GeoDataFrame):
+            table["geometry"] = frame.geometry.to_wkt(rounding_precision=5)
+        return table.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    if fmt == "geojson":
+        if isinstance(frame, gpd.GeoDataFrame):
+            doc = json.loads(frame.to_json(drop_id=True, na="null"))
+        else:
+            records = json.loads(pd.DataFrame(frame).to_json(orient="records", force_ascii=False))
+            doc = {
+                "type": "FeatureCollection",
+                "features": [{"type": "Feature", "properties": r, "geometry": None} for r in records],
+            }
+        doc["name"] = layer
+        return json.dumps(doc, ensure_ascii=False).encode("utf-8")
+    raise UsageError(f"format {fmt!r} cannot be encoded in memory; expected geojson or csv")
+
+
+def write_frame(frame: pd.DataFrame, path: str | Path, fmt: str, *, layer: str) -> Path:
+    """Write `frame` to `path` in `fmt`; a GeoPackage gets one table named after the layer."""
+    path = Path(path)
+    if fmt == "gpkg":
+        if path.exists():
+            path.unlink()
+        if isinstance(frame, gpd.GeoDataFrame):
+            pyogrio.write_dataframe(frame, path, layer=layer, driver="GPKG")
+        else:
+            pyogrio.write_dataframe(pd.DataFrame(frame), path, layer=layer, driver="GPKG")
+    else:
+        path.write_bytes(to_bytes(frame, fmt, layer=layer))
+    return path
+
+
+def read_back(path: str | Path, fmt: str, *, layer: str) -> pd.DataFrame:
+    """Read an exported file as text columns (and geometry), for round-trip checks."""
+    if fmt == "csv":
+        return pd.read_csv(path, dtype=str, keep_default_na=False)
+    return pyogrio.read_dataframe(path, layer=layer if fmt == "gpkg" else None)

@@ -1,0 +1,147 @@
+"""Export round trips (export, read back: same rows and geometries) and the command line."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+import shapely
+
+from geo._errors import UsageError
+from geo.cli import main
+from geo.export import FORMATS, LAYERS, Filters, export_frame, format_for, parse_filters, read_back, write_frame
+from tests.browser_support import REPO
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("layer", list(LAYERS))
+def test_round_trip(tiny_atlas, tmp_path, layer, fmt):
+    frame = export_frame(tiny_atlas, layer, Filters())
+    path = write_frame(frame, tmp_path / f"out.{fmt}", fmt, layer=layer)
+    back = read_back(path, fmt, layer=layer)
+    assert len(back) == len(frame)
+    key = {"countries": "iso3", "memberships": "iso3", "meetings": "date", "sources": "id"}[layer]
+    assert back[key].astype(str).tolist() == frame[key].astype(str).tolist()
+    if "geometry" in getattr(frame, "columns", []) and layer != "meetings":
+        originals = list(frame.geometry)
+        if fmt == "csv":
+            restored = shapely.from_wkt(back["geometry"].tolist())
+        else:
+            restored = list(back.geometry)
+        for a, b in zip(originals, restored):
+            assert a.equals_exact(b, tolerance=1e-5)
+
+
+def test_memberships_as_of_and_filters(tiny_atlas):
+    f = parse_filters(as_of="2024-01-01", body=["ca_consultative"], iso3=["aze"])
+    frame = export_frame(tiny_atlas, "memberships", f)
+    assert frame[["iso3", "status", "since"]].values.tolist() == [["AZE", "guest_of_honour", "2023-09-14"]]
+    frame = export_frame(tiny_atlas, "memberships", parse_filters(status=["unknown"]))
+    assert frame["iso3"].tolist() == ["TUR"]
+
+
+def test_countries_status_filter_needs_one_body(tiny_atlas):
+    frame = export_frame(tiny_atlas, "countries", parse_filters(body=["ca_consultative"], status=["member"], as_of="2025-11-16"))
+    assert frame["iso3"].tolist() == ["KAZ", "KGZ", "TJK", "TKM", "UZB", "AZE"]
+    assert [c for c in frame.columns if c.startswith("status_")] == ["status_ca_consultative"]
+    with pytest.raises(UsageError, match=r"--status on the countries layer needs exactly one --body"):
+        export_frame(tiny_atlas, "countries", parse_filters(status=["member"]))
+
+
+def test_meetings_until_date(tiny_atlas):
+    frame = export_frame(tiny_atlas, "meetings", parse_filters(as_of="2024-01-01"))
+    assert frame["number"].tolist() == ["1", "5"]
+
+
+@pytest.mark.parametrize(
+    ("layer", "filters", "message"),
+    [
+        ("roads", Filters(), r"layer 'roads' is not one of countries, memberships, meetings, sources"),
+        ("sources", Filters(iso3=("KAZ",)), r"--iso3 does not apply to layer 'sources' \(its filters: none\)"),
+        ("meetings", Filters(body=("ots",)), r"--body does not apply to layer 'meetings' \(its filters: --iso3, --as-of\)"),
+        ("memberships", Filters(iso3=("XXX",)), r"unknown ISO3 code\(s\) XXX"),
+        ("memberships", Filters(body=("5plus3",)), r"unknown body 5plus3; expected one of ca_consultative, ots"),
+        ("memberships", Filters(status=("king",)), r"unknown status king; expected one of member"),
+    ],
+)
+def test_bad_filters_are_named(tiny_atlas, layer, filters, message):
+    with pytest.raises(UsageError, match=message):
+        export_frame(tiny_atlas, layer, filters)
+
+
+def test_format_from_extension():
+    assert format_for("a.geojson") == "geojson" and format_for("a.json") == "geojson" and format_for("x.gpkg") == "gpkg"
+    with pytest.raises(UsageError, match=r"format 'xlsx' is not one of geojson, csv, gpkg"):
+        format_for("a.xlsx")
+
+
+def test_bad_as_of_date():
+    with pytest.raises(UsageError, match=r"as-of date '2024-13-01' is not a date of the form YYYY-MM-DD"):
+        parse_filters(as_of="2024-13-01")
+
+
+def test_cli_writes_memberships_csv(tiny_data, tmp_path, capsys):
+    out = tmp_path / "m.csv"
+    code = main(["--data-dir", str(tiny_data), "export", "memberships", "--format", "csv", "-o", str(out), "--as-of", "2024-01-01"])
+    assert code == 0
+    table = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert list(table.columns) == ["iso3", "name", "body", "status", "since", "until", "note", "sources"]
+    assert len(table) == 10
+    assert "wrote 10 memberships rows" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("argv", "code", "message"),
+    [
+        (["export", "roads", "-o", "x.csv"], 2, "argument LAYER: invalid choice: 'roads'"),
+        (["export", "memberships", "-o", "x.xlsx"], 2, "format 'xlsx' is not one of geojson, csv, gpkg"),
+        (["export", "memberships", "-o", "x.csv", "--as-of", "yesterday"], 2, "as-of date 'yesterday' is not a date"),
+        (["export", "sources", "-o", "x.csv", "--iso3", "KAZ"], 2, "--iso3 does not apply to layer 'sources'"),
+        (["export", "memberships"], 2, "the following arguments are required: -o/--output"),
+    ],
+)
+def test_cli_bad_arguments_one_line(tiny_data, tmp_path, monkeypatch, capsys, argv, code, message):
+    monkeypatch.chdir(tmp_path)
+    try:
+        result = main(["--data-dir", str(tiny_data), *argv])
+    except SystemExit as exc:  # argparse's own errors exit from inside main
+        result = exc.code
+    assert result == code
+    err = capsys.readouterr().err
+    assert message in err
+    assert len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err
+
+
+def test_cli_bad_data_exits_1(tiny_data, tmp_path, capsys):
+    (tiny_data / "sources.csv").write_bytes(b"\xff\xfe bad")
+    assert main(["--data-dir", str(tiny_data), "export", "sources", "-o", str(tmp_path / "s.csv")]) == 1
+    err = capsys.readouterr().err
+    assert "the data is not valid" in err and "sources.csv: expected UTF-8 text" in err
+
+
+def test_cli_unwritable_path(tiny_data, tmp_path, capsys):
+    target = tmp_path / "missing-dir" / "s.csv"
+    assert main(["--data-dir", str(tiny_data), "export", "sources", "-o", str(target)]) == 1
+    assert "cannot write" in capsys.readouterr().err
+
+
+def test_cli_help_lists_layers_and_filters():
+    result = subprocess.run(
+        [sys.executable, "-m", "geo", "export", "--help"], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    for layer in LAYERS:
+        assert layer in result.stdout
+    for flag in ("--iso3", "--body", "--status", "--as-of", "--format"):
+        assert flag in result.stdout
+
+
+def test_cli_as_a_process_never_prints_a_traceback(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "geo", "--data-dir", str(tmp_path / "none"), "export", "sources", "-o", "x.csv"],
+        cwd=REPO, capture_output=True, text=True,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and "expected a folder holding" in result.stderr
