@@ -1,0 +1,108 @@
+"""The page edge: Streamlit caching around `geo`, the map component, and shared page furniture.
+
+Pages import from here; `geo` stays free of Streamlit. Shared data is cached once per process
+(`st.cache_resource`, keyed on the data files' sizes and modification times) and never mutated by a page.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import folium
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo._errors import DataError
+from geo.assets import ensure_static_assets
+from geo.load import Atlas, data_signature, load_atlas
+from geo.maps import ATTRIBUTION_TEXT, DISCLAIMER
+
+APP_ROOT = Path(__file__).resolve().parent.parent
+MAP_HEIGHT = 560
+
+
+def _ensure_router() -> None:
+    """Make sure app.py's router runs, even for the first request after the server starts.
+
+    While a ``pages/`` folder exists, Streamlit runs the first script of a fresh server with its legacy
+    multipage router, which maps a deep link such as ``/overview`` straight to ``pages/overview.py`` and skips
+    app.py (no page config, a navigation built from file names). app.py's ``st.navigation`` switches that off,
+    but only once it has run. A page run by the legacy router switches it off itself and reruns: the rerun goes
+    through app.py to the same page (file stems equal URL paths, so both routers give it the same id).
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if getattr(PagesManager, "uses_pages_directory", False):
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+_ensure_router()
+
+
+@st.cache_resource(show_spinner=False)
+def _static_assets_ready() -> bool:
+    ensure_static_assets(APP_ROOT / "static")
+    return True
+
+
+@st.cache_resource(show_spinner="Loading the atlas data…", max_entries=4)
+def _load(signature: tuple) -> Atlas:
+    return load_atlas(signature[0])
+
+
+def atlas() -> Atlas:
+    """Return the validated atlas, or show every data problem on the page and stop the script."""
+    try:
+        return _load(data_signature())
+    except DataError as exc:
+        st.error("The atlas data could not be loaded. Fix these problems in the data files and reload:")
+        st.code(str(exc), language=None, wrap_lines=True)
+        st.stop()
+        raise  # not reached: st.stop() ends the run
+
+
+def md_escape(text: object) -> str:
+    """Escape Markdown and HTML in data text before it goes into `st.markdown`."""
+    out = str(text)
+    for ch in "\\`*_{}[]()<>#+-.!|~$":
+        out = out.replace(ch, "\\" + ch)
+    return out
+
+
+def source_links(a: Atlas, ids: str | list[str]) -> str:
+    """Return a Markdown list of the sources `ids` (semicolon-separated or a list), escaped, with links."""
+    wanted = ids.split(";") if isinstance(ids, str) else ids
+    table = a.sources.set_index("id")
+    lines = []
+    for sid in dict.fromkeys(i for i in wanted if i):
+        if sid not in table.index:
+            continue
+        row = table.loc[sid]
+        title = md_escape(row["title"])
+        publisher = f" — {md_escape(row['publisher'])}" if row["publisher"] else ""
+        date = f" ({md_escape(row['published'])})" if row["published"] else ""
+        url = row["url"]
+        link = f"[{title}](<{url}>)" if url and ">" not in url else title
+        lines.append(f"- {link}{publisher}{date}")
+    return "\n".join(lines) or "_No sources._"
+
+
+def show_map(m: folium.Map, layer: folium.FeatureGroup, *, key: str, height: int = MAP_HEIGHT) -> dict:
+    """Draw `m` with `layer` added in place (so filter changes do not reload the map); return what the
+    reader last clicked (``{"last_object_clicked": {"lat":…, "lng":…}}`` or empty)."""
+    _static_assets_ready()
+    value = st_folium(
+        m,
+        key=key,
+        height=height,
+        use_container_width=True,
+        feature_group_to_add=layer,
+        returned_objects=["last_object_clicked"],
+    )
+    return value or {}
+
+
+def boundary_notice(a: Atlas) -> None:
+    """Attribution, the neutral boundary disclaimer and the data version, under every map."""
+    st.caption(f"{ATTRIBUTION_TEXT} {DISCLAIMER} Data version {a.version}.")

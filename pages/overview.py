@@ -1,0 +1,110 @@
+"""Overview: the focus countries by their status in the Consultative Meetings on a chosen date, the venues,
+and the C5 → C6 story told from the data."""
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from geo.joins import countries_with_status
+from geo.maps import BASEMAPS, add_venue_markers, base_map, country_at, status_layer
+from geo.memberships import focus_iso3, meetings_until, statuses_as_of, story_lines
+from geo.styles import VENUE_COLOUR, status_label
+from pages._ui import atlas, boundary_notice, md_escape, show_map, source_links
+
+BODY = "ca_consultative"
+
+a = atlas()
+body_name = a.body_names().get(BODY, BODY)
+
+st.title("C6 Atlas · Central Asia and the South Caucasus")
+st.caption(f"Focus countries by their status in the {body_name} on the chosen date.")
+
+with st.sidebar:
+    as_of = st.date_input(
+        "As of",
+        value=dt.date.today(),
+        min_value=dt.date(2017, 1, 1),
+        max_value=dt.date(2035, 12, 31),
+        format="YYYY-MM-DD",
+        key="overview_as_of",
+    )
+    basemap = st.selectbox(
+        "Basemap", list(BASEMAPS), format_func=lambda k: BASEMAPS[k].label, key="overview_basemap"
+    )
+
+focus = focus_iso3(a)
+shapes = countries_with_status(a, BODY, as_of)
+meetings = meetings_until(a, as_of, body=BODY)
+names = a.country_names()
+venues = pd.DataFrame(
+    [
+        {
+            "lat": a.meetings.loc[a.meetings["date"] == m.date, "lat"].iloc[0],
+            "lon": a.meetings.loc[a.meetings["date"] == m.date, "lon"].iloc[0],
+            "label": (f"Meeting {m.number}" if m.numbered else "Preparatory meeting (not numbered)")
+            + f", {m.date}, {m.city} (host: {names.get(m.host_iso3, m.host_iso3)})",
+        }
+        for m in meetings
+    ],
+    columns=["lat", "lon", "label"],
+)
+layer = status_layer(
+    shapes,
+    title=f"{a.bodies.set_index('id').at[BODY, 'short_name']}, {as_of.isoformat()}",
+    extra_legend=[("Meeting venue (held by then)", VENUE_COLOUR, "dot")] if len(venues) else [],
+)
+add_venue_markers(layer, venues)
+
+left, right = st.columns([5, 2], gap="medium")
+with left:
+    clicked = show_map(base_map(a.boundaries, exclude_iso3=focus, basemap=basemap, fit_iso3=focus), layer, key="overview_map")
+    boundary_notice(a)
+with right:
+    st.subheader(f"The format on {as_of.isoformat()}")
+    st.markdown("\n".join(f"- {md_escape(line)}" for line in story_lines(a, as_of, body=BODY)))
+    point = (clicked or {}).get("last_object_clicked") or {}
+    iso3 = country_at(a.boundaries, point["lat"], point["lng"]) if {"lat", "lng"} <= point.keys() else None
+    if iso3:
+        st.subheader(names.get(iso3, iso3))
+        table = statuses_as_of(a, BODY, as_of, iso3=[iso3]).iloc[0]
+        since = f" since {table['since']}" if table["since"] else ""
+        st.markdown(f"**{md_escape(status_label(table['status']))}**{md_escape(since)} in the {md_escape(body_name)}.")
+        rows = a.memberships[(a.memberships["iso3"] == iso3) & (a.memberships["body"] == BODY)]
+        if len(rows):
+            st.dataframe(
+                rows[["status", "since", "until", "note", "sources"]].replace({"status": {"": "unknown"}}),
+                hide_index=True,
+                width="stretch",
+            )
+            st.markdown(source_links(a, ";".join(rows["sources"])))
+    else:
+        st.caption("Click a country on the map for its record and sources.")
+
+st.subheader("Meetings held by the chosen date")
+if meetings:
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Meeting": m.number if m.numbered else "preparatory (not numbered)",
+                    "Date": m.date,
+                    "City": m.city,
+                    "Host": names.get(m.host_iso3, m.host_iso3),
+                    "Full participants": ", ".join(names.get(c, c) for c in m.participants),
+                    "Guest states": ", ".join(names.get(c, c) for c in m.guest_states),
+                    "Guests of honour": m.guests,
+                    "Sources": m.sources,
+                }
+                for m in meetings
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+else:
+    st.info("No meeting had been held by this date.")
+
+with st.expander("Sources for this view"):
+    cited = ";".join([*shapes["sources"], *(m.sources for m in meetings)])
+    st.markdown(source_links(a, cited))

@@ -1,0 +1,66 @@
+"""Real-browser tests: the app in headless Chromium with every non-loopback request blocked.
+
+Needs Debian's chromium and the playwright package. Without them the tests skip with the reason, except under
+CI=true, where a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests.browser_support import chromium_executable, open_browser, streamlit_server, watch_page
+
+pytestmark = pytest.mark.browser
+
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+def _require_browser() -> str:
+    reason = None
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        reason = "the playwright package is not installed (pip install -r requirements-dev.txt)"
+    exe = chromium_executable()
+    if reason is None and exe is None:
+        reason = "Chromium is not installed (apt-get install chromium)"
+    if reason:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"browser tests are required under CI=true: {reason}")
+        pytest.skip(reason)
+    return exe
+
+
+@pytest.fixture(scope="module")
+def browser():
+    exe = _require_browser()
+    with open_browser(exe) as b:
+        yield b
+
+
+@pytest.fixture(scope="module")
+def app_url():
+    _require_browser()
+    with streamlit_server() as url:
+        yield url
+
+
+def test_overview_map_draws_offline(browser, app_url, tmp_path):
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    watch = watch_page(context, page)
+    page.goto(f"{app_url}/overview", wait_until="domcontentloaded")
+    frame = page.frame_locator(MAP_FRAME)
+    expect(frame.locator(".leaflet-container")).to_have_count(1, timeout=60_000)
+    expect(frame.locator("path.atlas-focus")).to_have_count(9, timeout=60_000)
+    expect(frame.locator(".atlas-legend")).to_have_count(1)
+    expect(frame.locator("path.atlas-venue").first).to_be_visible()
+    assert frame.locator("path.atlas-context").count() > 20
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=str(tmp_path / "overview.png"), full_page=True)
+    assert watch.problems() == [], "\n".join(watch.problems())
+    context.close()

@@ -1,0 +1,38 @@
+"""The README stays true: it documents every data file, page, layer and the two set-up commands."""
+
+from __future__ import annotations
+
+import re
+
+from geo.export import LAYERS
+from geo.load import DATA_FILES, TABLE_SPECS
+from tests.browser_support import REPO
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def test_two_setup_commands():
+    assert "pip install -r requirements.txt && streamlit run app.py" in README
+    assert "pip install -r requirements-dev.txt && python -m pytest" in README
+    assert "pip install -q -r requirements-dev.txt && python -m pytest" in (REPO / ".ci" / "run").read_text()
+
+
+def test_every_data_file_and_its_columns_documented():
+    for name in DATA_FILES:
+        assert f"`{name}`" in README, name
+    for spec in TABLE_SPECS.values():
+        row = next(line for line in README.splitlines() if line.startswith(f"| `{spec.file}`"))
+        for column in spec.names:
+            assert f"`{column}`" in row, (spec.file, column)
+
+
+def test_every_page_documented():
+    pages = re.findall(r'st\.Page\("(pages/[a-z_]+\.py)"', (REPO / "app.py").read_text())
+    assert pages
+    for page in pages:
+        assert f"`{page}`" in README, page
+
+
+def test_every_export_layer_documented():
+    for layer in LAYERS:
+        assert f"`{layer}`" in README, layer
