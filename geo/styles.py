@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 SEA = "#d4e4ee"
+OFF_STAGE = "#eceff1"
 LAND = "#f3f1ec"
 BORDER = "#9c978d"
 FOCUS_BORDER = "#3d3d3d"

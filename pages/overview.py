@@ -8,7 +8,7 @@ import streamlit as st
 
 from geo.joins import countries_with_status
 from geo.maps import BASEMAPS, add_venue_markers, base_map, country_at, status_layer
-from geo.memberships import focus_iso3, meetings_until, statuses_as_of, story_lines
+from geo.memberships import focus_iso3, meeting_venues, meetings_until, statuses_as_of, story_lines
 from geo.styles import VENUE_COLOUR, status_label
 from pages._ui import atlas, boundary_notice, md_escape, show_map, source_links
 
@@ -37,18 +37,7 @@ focus = focus_iso3(a)
 shapes = countries_with_status(a, BODY, as_of)
 meetings = meetings_until(a, as_of, body=BODY)
 names = a.country_names()
-venues = pd.DataFrame(
-    [
-        {
-            "lat": a.meetings.loc[a.meetings["date"] == m.date, "lat"].iloc[0],
-            "lon": a.meetings.loc[a.meetings["date"] == m.date, "lon"].iloc[0],
-            "label": (f"Meeting {m.number}" if m.numbered else "Preparatory meeting (not numbered)")
-            + f", {m.date}, {m.city} (host: {names.get(m.host_iso3, m.host_iso3)})",
-        }
-        for m in meetings
-    ],
-    columns=["lat", "lon", "label"],
-)
+venues = meeting_venues(meetings, names)
 layer = status_layer(
     shapes,
     title=f"{a.bodies.set_index('id').at[BODY, 'short_name']}, {as_of.isoformat()}",

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
-from geo.memberships import in_force, meetings_until, participants_on, status_changes, statuses_as_of, story_lines
+from geo.memberships import in_force, meeting_venues, meetings_until, participants_on, status_changes, statuses_as_of, story_lines
 
 
 def status(atlas, body, day, iso3):
@@ -81,3 +82,13 @@ def test_story_is_told_from_the_data(tiny_atlas):
     assert "2025-11-16: Country AZE becomes member / full participant." in after
     assert "3 numbered meetings held by then: the first on 2018-03-15 in Astana, the latest on 2025-11-16 in Tashkent." in after
     assert story_lines(tiny_atlas, "2017-01-01")[0].startswith("On 2017-01-01 no state takes part")
+
+
+def test_venues_group_meetings_held_at_the_same_place(tiny_atlas):
+    meetings = meetings_until(tiny_atlas, "2026-01-01")
+    meetings.append(meetings[0].__class__(**{**meetings[0].__dict__, "number": "6", "date": "2024-08-09"}))
+    venues = meeting_venues(meetings, tiny_atlas.country_names())
+    astana = venues[venues["label"].str.startswith("Astana")]
+    assert astana["label"].tolist() == ["Astana (Country KAZ): meeting 1, 2018-03-15; meeting 6, 2024-08-09"]
+    awaza = venues[venues["label"].str.startswith("Awaza")].iloc[0]
+    assert awaza["label"].endswith("preparatory meeting (not numbered), 2025-08-05") and pd.isna(awaza["lat"])
