@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-st.set_page_config(page_title="C6 Atlas", page_icon="🗺️", layout="wide")
+st.set_page_config(page_title="C6 Atlas", layout="wide")
 
 pages = [
-    st.Page("pages/overview.py", title="Overview", icon="🧭", url_path="overview", default=True),
+    st.Page("pages/overview.py", title="Overview", url_path="overview", default=True),
+    st.Page("pages/membership.py", title="Membership", url_path="membership"),
 ]
 st.navigation(pages).run()

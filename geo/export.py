@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -212,6 +213,26 @@ def write_frame(frame: pd.DataFrame, path: str | Path, fmt: str, *, layer: str) 
     else:
         path.write_bytes(to_bytes(frame, fmt, layer=layer))
     return path
+
+
+def export_bytes(frame: pd.DataFrame, fmt: str, *, layer: str) -> bytes:
+    """Return the file `write_frame` would write, as bytes (a GeoPackage goes through a temporary file)."""
+    if fmt != "gpkg":
+        return to_bytes(frame, fmt, layer=layer)
+    with tempfile.TemporaryDirectory() as folder:
+        path = write_frame(frame, Path(folder) / f"{layer}.gpkg", fmt, layer=layer)
+        return path.read_bytes()
+
+
+def command_for(layer: str, filters: Filters, fmt: str, output: str | None = None) -> str:
+    """Return the command line that writes the same file as an export from a page."""
+    parts = ["python -m geo export", layer]
+    for name in filters.used():
+        value = getattr(filters, name)
+        flag = "--" + name.replace("_", "-")
+        parts.append(f"{flag} {value.isoformat()}" if isinstance(value, dt.date) else f"{flag} {' '.join(value)}")
+    parts += ["--format", fmt, "-o", output or f"{layer}.{fmt}"]
+    return " ".join(parts)
 
 
 def read_back(path: str | Path, fmt: str, *, layer: str) -> pd.DataFrame:

@@ -65,3 +65,37 @@ def countries_with_cooperation(
 
 
 __all__ = ["countries_with_status", "countries_with_cooperation", "focus_iso3"]
+
+
+def comparison_shapes(atlas: Atlas, comparison) -> gpd.GeoDataFrame:
+    """Return the boundaries of a `geo.compare.Comparison`'s countries with columns iso3, name, category,
+    bodies, tip (escaped tooltip HTML) and geometry (EPSG:4326)."""
+    from geo.maps import escape_text
+    from geo.styles import COMPARE_STYLES
+
+    table = comparison.table.copy()
+    table["tip"] = [
+        f'<div class="atlas-tip"><b>{escape_text(r["name"])}</b><br>{escape_text(COMPARE_STYLES[r["category"]].label)}'
+        + (f": {escape_text(r['bodies'])}" if r["bodies"] else "")
+        + "</div>"
+        for r in table.to_dict("records")
+    ]
+    merged = _check_crs(atlas.boundaries)[["iso3", "geometry"]].merge(table, on="iso3", how="inner")
+    return gpd.GeoDataFrame(merged, geometry="geometry", crs="EPSG:4326")
+
+
+def proposal_shapes(atlas: Atlas, body: str, as_of: dt.date | str | None = None, *, proposal: str = "5plus3") -> gpd.GeoDataFrame:
+    """Return the focus countries with their status in `body` on `as_of`; countries outside the proposed
+    platform get status ``outside``. Columns as `countries_with_status`."""
+    from geo.compare import proposal_countries
+    from geo.maps import escape_text
+
+    inside = set(proposal_countries(atlas, proposal))
+    shapes = countries_with_status(atlas, body, as_of)
+    outside = ~shapes["iso3"].isin(inside)
+    shapes.loc[outside, "status"] = "outside"
+    shapes.loc[outside, "tip"] = [
+        f'<div class="atlas-tip"><b>{escape_text(n)}</b><br>not among the eight of the proposed 5+3</div>'
+        for n in shapes.loc[outside, "name"]
+    ]
+    return shapes

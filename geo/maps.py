@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import folium
@@ -245,6 +245,66 @@ def base_map(
     return localize(m)
 
 
+def category_layer(
+    countries: gpd.GeoDataFrame,
+    *,
+    column: str,
+    styles_by_value: Mapping[str, styles.StatusStyle],
+    title: str,
+    name: str = "layer",
+    legend_values: Sequence[str] | None = None,
+    extra_legend: Sequence[tuple[str, str, str]] = (),
+) -> folium.FeatureGroup:
+    """Return a feature group with countries filled by a categorical `column`, their tooltips, and a legend.
+
+    Parameters
+    ----------
+    countries : geopandas.GeoDataFrame
+        EPSG:4326 polygons with columns iso3, `column` and tip (tooltip HTML, already escaped; see
+        `status_tooltips`). Only these columns reach the browser.
+    column : str
+        The category column; each value is styled by `styles_by_value` (other values as ``"unknown"``).
+    title : str
+        Legend title (escaped here).
+    legend_values : sequence of str, optional
+        Values to list in the legend, in order; default those present in `countries`, in style order.
+    extra_legend : sequence of (label, colour, kind)
+        Further legend rows (e.g. meeting venues).
+    """
+    fallback = styles_by_value.get("unknown", styles.STATUS_STYLES["unknown"])
+    fg = folium.FeatureGroup(name=name)
+    data = countries[["iso3", column, "tip", "geometry"]]
+
+    def style(feature: dict) -> dict:
+        value = feature["properties"][column]
+        look = styles_by_value.get(value, fallback)
+        return {
+            "fillColor": look.fill,
+            "color": styles.FOCUS_BORDER,
+            "weight": 1.2,
+            "dashArray": look.dash,
+            "fillOpacity": 0.85,
+            "className": f"atlas-focus atlas-{column}-{value}",
+        }
+
+    folium.GeoJson(
+        json.loads(data.to_json(drop_id=True)),
+        name=title,
+        style_function=style,
+        highlight_function=lambda _f: {"weight": 3, "fillOpacity": 0.95},
+        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
+    ).add_to(fg)
+    if legend_values is None:
+        present = list(dict.fromkeys(data[column]))
+        legend_values = [v for v in styles_by_value if v in present] + [v for v in present if v not in styles_by_value]
+    items = []
+    for value in legend_values:
+        look = styles_by_value.get(value, fallback)
+        items.append((look.label, look.fill, "area-dashed" if look.dash else "area"))
+    Legend(title, [*items, *extra_legend]).add_to(fg)
+    return localize(fg)
+
+
 def status_layer(
     countries: gpd.GeoDataFrame,
     *,
@@ -253,50 +313,17 @@ def status_layer(
     legend_statuses: Sequence[str] | None = None,
     extra_legend: Sequence[tuple[str, str, str]] = (),
 ) -> folium.FeatureGroup:
-    """Return a feature group with countries filled by status, their tooltips, and a legend.
-
-    Parameters
-    ----------
-    countries : geopandas.GeoDataFrame
-        EPSG:4326 polygons with columns iso3, status and tip (tooltip HTML, already escaped; see
-        `status_tooltips`). Only these columns reach the browser.
-    title : str
-        Legend title (escaped here).
-    legend_statuses : sequence of str, optional
-        Statuses to list in the legend, in order; default those present in `countries`.
-    extra_legend : sequence of (label, colour, kind)
-        Further legend rows (e.g. meeting venues).
-    """
-    fg = folium.FeatureGroup(name=name)
-    data = countries[["iso3", "status", "tip", "geometry"]]
-    folium.GeoJson(
-        json.loads(data.to_json(drop_id=True)),
-        name=title,
-        style_function=_status_style,
-        highlight_function=lambda _f: {"weight": 3, "fillOpacity": 0.95},
-        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
-    ).add_to(fg)
-    present = list(dict.fromkeys(data["status"]))
-    shown = list(legend_statuses) if legend_statuses is not None else present
-    items = [
-        (styles.status_label(s), styles.status_style(s).fill, "area-dashed" if styles.status_style(s).dash else "area")
-        for s in shown
-    ]
-    Legend(title, [*items, *extra_legend]).add_to(fg)
-    return localize(fg)
-
-
-def _status_style(feature: dict) -> dict:
-    status = feature["properties"]["status"]
-    style = styles.status_style(status)
-    return {
-        "fillColor": style.fill,
-        "color": styles.FOCUS_BORDER,
-        "weight": 1.2,
-        "dashArray": style.dash,
-        "fillOpacity": 0.85,
-        "className": f"atlas-focus atlas-status-{status}",
-    }
+    """Return a feature group with countries filled by membership status (column ``status``); the legend lists
+    the statuses present unless `legend_statuses` is given. See `category_layer`."""
+    return category_layer(
+        countries,
+        column="status",
+        styles_by_value=styles.STATUS_STYLES,
+        title=title,
+        name=name,
+        legend_values=legend_statuses,
+        extra_legend=extra_legend,
+    )
 
 
 def status_tooltips(table: pd.DataFrame) -> list[str]:

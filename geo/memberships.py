@@ -23,8 +23,11 @@ FOCUS_GROUPS = ("Central Asia", "South Caucasus", "Türkiye")
 
 
 def focus_iso3(atlas: Atlas) -> list[str]:
-    """Return the ISO3 codes of the focus countries (every group but ``context``), in file order."""
-    return atlas.countries.loc[atlas.countries["group"].isin(FOCUS_GROUPS), "iso3"].tolist()
+    """Return the ISO3 codes of the focus countries (every group but ``context``): Central Asia, South
+    Caucasus, Türkiye, each by name."""
+    focus = atlas.countries.loc[atlas.countries["group"].isin(FOCUS_GROUPS)]
+    order = focus.assign(_g=focus["group"].map({g: i for i, g in enumerate(FOCUS_GROUPS)}))
+    return order.sort_values(["_g", "name"], kind="stable")["iso3"].tolist()
 
 
 def in_force(memberships: pd.DataFrame, as_of: dt.date | str | None) -> pd.Series:

@@ -37,6 +37,16 @@ STATUS_STYLES: dict[str, StatusStyle] = {
 }
 """Style of each membership status, plus ``none`` and ``unknown``."""
 
+COMPARE_STYLES: dict[str, StatusStyle] = {
+    "all": StatusStyle("In all compared bodies", "#08519c"),
+    "some": StatusStyle("In some, not all", "#4292c6"),
+    "one": StatusStyle("In exactly one", "#9ecae1"),
+    "none": StatusStyle("In none", "#e9e6df"),
+}
+"""Categories of a comparison of bodies: ColorBrewer Blues (sequential, colour-blind safe)."""
+
+OUTSIDE_PROPOSAL = StatusStyle("Not in the proposed 5+3", "#ffffff", "1 4")
+
 VENUE_COLOUR = "#000000"
 
 

@@ -106,3 +106,46 @@ def show_map(m: folium.Map, layer: folium.FeatureGroup, *, key: str, height: int
 def boundary_notice(a: Atlas) -> None:
     """Attribution, the neutral boundary disclaimer and the data version, under every map."""
     st.caption(f"{ATTRIBUTION_TEXT} {DISCLAIMER} Data version {a.version}.")
+
+
+def download_buttons(build, *, layer: str, filters, key: str, label: str) -> None:
+    """Offer `build()` (the filtered frame) as GeoJSON, CSV and GeoPackage, computed only when clicked, and show
+    the command line that writes the same file."""
+    from geo.export import FORMATS, command_for, export_bytes
+
+    mime = {"geojson": "application/geo+json", "csv": "text/csv", "gpkg": "application/geopackage+sqlite3"}
+    cols = st.columns(len(FORMATS) + 1)
+    cols[0].markdown(f"**{label}**")
+    for col, fmt in zip(cols[1:], FORMATS):
+        col.download_button(
+            fmt.upper() if fmt != "geojson" else "GeoJSON",
+            data=lambda fmt=fmt: export_bytes(build(), fmt, layer=layer),
+            file_name=f"{layer}.{fmt}",
+            mime=mime[fmt],
+            key=f"{key}_{fmt}",
+            on_click="ignore",
+        )
+    st.code(command_for(layer, filters, "csv"), language="bash")
+
+
+def styled_statuses(frame, status_columns: list[str], labels: dict[str, str]):
+    """Return a pandas Styler of `frame` with each status cell shown by its label on its map colour."""
+    from geo.styles import status_label, status_style
+
+    shown = frame.copy()
+    for column in status_columns:
+        shown[column] = [status_label(s) for s in frame[column]]
+
+    def colours(_):
+        css = frame.copy().astype(object)
+        for column in frame.columns:
+            if column in status_columns:
+                css[column] = [
+                    f"background-color: {status_style(s).fill}; color: {'#ffffff' if s in ('member', 'suspended') else '#111111'}"
+                    for s in frame[column]
+                ]
+            else:
+                css[column] = ""
+        return css
+
+    return shown.rename(columns=labels).style.apply(lambda _: colours(_).rename(columns=labels).values, axis=None)

@@ -14,7 +14,7 @@ from geo.load import DATA_DIR_ENV
 from tests.browser_support import REPO
 from tests.conftest import rows, write_csv
 
-PAGES = ["pages/overview.py"]
+PAGES = ["pages/overview.py", "pages/membership.py"]
 
 
 def run_page(path: str) -> AppTest:
@@ -114,3 +114,95 @@ def test_bad_data_is_a_message_not_a_traceback(page, tiny_data, monkeypatch):
     assert not at.exception
     assert "could not be loaded" in at.error[0].value
     assert "memberships.csv, row 4 (line 5), column 'status': found 'membr'" in at.code[0].value
+
+
+def table_with(at: AppTest, column: str):
+    """Return the first dataframe shown that has `column`."""
+    return next(df.value for df in at.dataframe if column in getattr(df.value, "columns", []))
+
+
+def feature_values(at: AppTest, column: str = "status") -> dict[str, str]:
+    return {f["properties"]["iso3"]: f["properties"][column] for f in features(map_args(at))}
+
+
+def test_membership_organisation_and_date(monkeypatch):
+    monkeypatch.delenv(DATA_DIR_ENV, raising=False)
+    at = run_page("pages/membership.py")
+    script = map_args(at)["script"]
+    at.selectbox(key="membership_body").set_value("ots").run()
+    at.select_slider(key="membership_date").set_value(dt.date(2019, 10, 14)).run()
+    status = feature_values(at)
+    assert status["UZB"] == "member" and status["TJK"] == "none" and status["TKM"] == "none"
+    at.button(key="membership_prev").click().run()  # the previous dated event
+    assert at.select_slider(key="membership_date").value < dt.date(2019, 10, 14)
+    assert feature_values(at)["UZB"] == "none"
+    at.select_slider(key="membership_date").set_value(dt.date(2021, 11, 12)).run()
+    assert feature_values(at)["TKM"] == "observer"
+    assert "On this date:" in " ".join(m.value for m in at.markdown)
+    legend = map_args(at)["feature_group"]
+    assert "Observer" in legend and "Guest of honour" not in legend  # the legend lists statuses present only
+    at.selectbox(key="membership_body").set_value("cis").run()
+    at.select_slider(key="membership_date").set_value(dt.date(2009, 8, 18)).run()
+    assert feature_values(at)["GEO"] == "former"
+    at.selectbox(key="membership_body").set_value("csto").run()
+    at.select_slider(key="membership_date").set_value(dt.date(2024, 2, 22)).run()
+    assert feature_values(at)["ARM"] == "suspended"
+    assert map_args(at)["script"] == script  # the map was never reloaded, only its layer
+    matrix = at.dataframe[1].value.data if hasattr(at.dataframe[1].value, "data") else at.dataframe[1].value
+    assert list(matrix["Country"])[:5] == ["Kazakhstan", "Kyrgyzstan", "Tajikistan", "Turkmenistan", "Uzbekistan"]
+    assert not at.exception
+
+
+def test_membership_azerbaijan_becomes_full_participant(monkeypatch):
+    monkeypatch.delenv(DATA_DIR_ENV, raising=False)
+    at = run_page("pages/membership.py")
+    for day, expected in [(dt.date(2023, 9, 14), "guest_of_honour"), (dt.date(2024, 8, 9), "guest_of_honour"),
+                          (dt.date(2025, 11, 16), "member")]:
+        at.select_slider(key="membership_date").set_value(day).run()
+        assert feature_values(at)["AZE"] == expected
+    assert map_args(at)["feature_group"].count("atlas-venue") == 5  # eight meetings held by then at five places
+
+
+def test_membership_compare(monkeypatch):
+    monkeypatch.delenv(DATA_DIR_ENV, raising=False)
+    at = run_page("pages/membership.py")
+    at.radio(key="membership_view").set_value("compare").run()
+    at.multiselect(key="membership_compare").set_value(["ots", "eaeu"]).run()
+    at.select_slider(key="membership_date").set_value(dt.date(2024, 1, 1)).run()
+    category = feature_values(at, "category")
+    assert category["KAZ"] == "all" and category["KGZ"] == "all"
+    assert category["ARM"] == "one" and category["AZE"] == "one" and category["GEO"] == "none"
+    text = " ".join(m.value for m in at.markdown)
+    assert "**In all:** Kazakhstan, Kyrgyzstan" in text
+    table = table_with(at, "Takes part in")
+    assert set(table.columns) >= {"Country", "Takes part in", "Category"}
+    at.radio(key="membership_count_as").set_value("any").run()
+    assert feature_values(at, "category")["UZB"] == "all"  # EAEU observer counts as taking part
+    at.multiselect(key="membership_compare").set_value(["ots"]).run()
+    assert "Choose two or more" in at.info[0].value and not at.exception
+
+
+def test_membership_five_plus_three(monkeypatch):
+    monkeypatch.delenv(DATA_DIR_ENV, raising=False)
+    at = run_page("pages/membership.py")
+    at.radio(key="membership_view").set_value("5plus3").run()
+    at.selectbox(key="membership_body").set_value("ots").run()
+    status = feature_values(at)
+    assert status["TUR"] == "outside" and status["TKM"] == "observer" and status["TJK"] == "none"
+    text = " ".join(m.value for m in at.markdown)
+    assert "No existing body has all 8 as full members" in text
+    assert "left out: Tajikistan, Armenia, Georgia" in text
+    coverage = table_with(at, "Left out")
+    assert len(coverage) == 10
+
+
+def test_membership_click_profile(monkeypatch):
+    monkeypatch.delenv(DATA_DIR_ENV, raising=False)
+    at = run_page("pages/membership.py")
+    at.session_state[map_element(at).key] = {"last_object_clicked": {"lat": 40.4, "lng": 47.5}}  # Azerbaijan
+    at.run()
+    assert "Azerbaijan" in [h.value for h in at.subheader]
+    text = " ".join(m.value for m in at.markdown)
+    assert "Hosted:" not in text  # Azerbaijan hosted no meeting
+    profile = table_with(at, "body")
+    assert {"CA Consultative Meetings", "OTS", "CIS"} <= set(profile["body"])

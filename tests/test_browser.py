@@ -64,3 +64,37 @@ def test_overview_map_draws_offline(browser, app_url, tmp_path):
     page.screenshot(path=str(tmp_path / "overview.png"), full_page=True)
     assert watch.problems() == [], "\n".join(watch.problems())
     context.close()
+
+
+def test_membership_filters_update_the_map_in_place(browser, app_url, tmp_path):
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1100})
+    page = context.new_page()
+    watch = watch_page(context, page)
+    page.goto(f"{app_url}/membership", wait_until="domcontentloaded")
+    frame = page.frame_locator(MAP_FRAME)
+    expect(frame.locator("path.atlas-focus")).to_have_count(9, timeout=60_000)
+    expect(frame.locator(".atlas-legend")).to_contain_text("CA Consultative Meetings")
+
+    # Mark the map's document and move the view: a reload of the map would lose both.
+    map_frame = next(f for f in page.frames if f.locator(".leaflet-container").count())
+    map_frame.evaluate("window.__atlasMarker = 'kept'")
+    map_frame.locator(".leaflet-control-zoom-in").click()
+    map_frame.wait_for_timeout(400)  # Leaflet's zoom animation
+    zoom_before = map_frame.evaluate("Object.values(window).find(v => v && v._leaflet_id && v.getZoom).getZoom()")
+
+    page.locator('[data-testid="stSelectbox"]').filter(has_text="Organisation").click()
+    page.get_by_role("option", name="OTS · Organization of Turkic States").click()
+    expect(frame.locator(".atlas-legend")).to_contain_text("OTS", timeout=30_000)
+    expect(frame.locator("path.atlas-status-observer")).to_have_count(1)  # Turkmenistan
+    assert map_frame.evaluate("window.__atlasMarker") == "kept"
+    assert map_frame.evaluate("Object.values(window).find(v => v && v._leaflet_id && v.getZoom).getZoom()") == zoom_before
+
+    page.get_by_text('The "5+3" platform', exact=True).click()
+    expect(frame.locator("path.atlas-status-outside")).to_have_count(1, timeout=30_000)  # Türkiye
+    expect(page.get_by_text("No existing body has all 8 as full members", exact=False)).to_be_visible()
+    assert map_frame.evaluate("window.__atlasMarker") == "kept"
+    page.screenshot(path=str(tmp_path / "membership.png"), full_page=True)
+    assert watch.problems() == [], "\n".join(watch.problems())
+    context.close()

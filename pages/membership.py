@@ -1,0 +1,210 @@
+"""Membership: every focus country by its status in a chosen organisation on a chosen date; comparisons of
+organisations; what a "5+3" platform would bring together; country profiles."""
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from geo import compare as cmp
+from geo.export import Filters, export_frame
+from geo.joins import comparison_shapes, countries_with_status, proposal_shapes
+from geo.maps import BASEMAPS, add_venue_markers, base_map, category_layer, country_at, status_layer
+from geo.memberships import focus_iso3, meeting_venues, meetings_until
+from geo.styles import COMPARE_STYLES, OUTSIDE_PROPOSAL, STATUS_STYLES, VENUE_COLOUR, status_label
+from pages._ui import atlas, boundary_notice, download_buttons, md_escape, show_map, source_links, styled_statuses
+
+VIEWS = {"organisation": "One organisation", "compare": "Compare organisations", "5plus3": 'The "5+3" platform'}
+TIMELINE_START = dt.date(1991, 1, 1)  # the focus states' independence; earlier events still count as of later dates
+
+a = atlas()
+bodies = cmp.bodies_in_use(a)
+short = dict(zip(bodies["id"], bodies["short_name"]))
+full = dict(zip(bodies["id"], bodies["name"]))
+names = a.country_names()
+focus = focus_iso3(a)
+today = dt.date.today()
+
+st.title("Membership: who belongs where")
+
+with st.sidebar:
+    view = st.radio("View", list(VIEWS), format_func=VIEWS.get, key="membership_view")
+    body = st.selectbox(
+        "Organisation", bodies["id"].tolist(), format_func=lambda b: f"{short[b]} · {full[b]}", key="membership_body"
+    )
+    chosen, count_as = [], "members"
+    if view == "compare":
+        chosen = st.multiselect(
+            "Organisations to compare", bodies["id"].tolist(), default=["ots", "cis"], format_func=short.get,
+            key="membership_compare",
+        )
+        count_as = st.radio(
+            "Counts as taking part", list(cmp.COUNT_AS),
+            format_func={"members": "Full members only", "any": "Any participation (observer, partner…)"}.get,
+            key="membership_count_as",
+        )
+    basemap = st.selectbox("Basemap", list(BASEMAPS), format_func=lambda k: BASEMAPS[k].label, key="membership_basemap")
+
+# The date: years and the exact dates of events, from the data.
+dates = cmp.slider_dates(a, start=TIMELINE_START, end=today)
+events = cmp.timeline(a, start=TIMELINE_START, end=today)
+event_days = set(events["day"])
+if "membership_date" not in st.session_state:
+    st.session_state["membership_date"] = dates[-1]
+
+
+def _step(direction: int) -> None:
+    current = st.session_state["membership_date"]
+    marked = sorted(d for d in event_days if (d > current if direction > 0 else d < current))
+    if marked:
+        st.session_state["membership_date"] = marked[0] if direction > 0 else marked[-1]
+
+
+def _label(day: dt.date) -> str:
+    if day in event_days:
+        return f"{day.isoformat()} ◆"
+    return str(day.year) if (day.month, day.day) == (1, 1) else day.isoformat()
+
+
+back, slider, forward = st.columns([1, 12, 1], vertical_alignment="bottom")
+back.button("◀", key="membership_prev", help="Previous event", on_click=_step, args=(-1,))
+with slider:
+    as_of = st.select_slider(
+        "Date (◆ marks a dated event in the data)", options=dates, format_func=_label, key="membership_date"
+    )
+forward.button("▶", key="membership_next", help="Next event", on_click=_step, args=(1,))
+on_day = events[events["day"] == as_of]
+if len(on_day):
+    st.markdown("**On this date:** " + "; ".join(md_escape(x) for x in on_day["label"]))
+else:
+    before = events[events["day"] < as_of].tail(1)
+    if len(before):
+        st.caption(f"Latest event before this date: {before['date'].iloc[0]}, {before['label'].iloc[0]}")
+
+# The map's changing layer, by view.
+extra = []
+if view == "compare" and len(chosen) >= 2:
+    comparison = cmp.compare_bodies(a, chosen, as_of, count_as=count_as)
+    shapes = comparison_shapes(a, comparison)
+    title = f"{' vs '.join(short[b] for b in chosen)}, {as_of.isoformat()}"
+    layer = category_layer(shapes, column="category", styles_by_value=COMPARE_STYLES, title=title)
+else:
+    if view == "compare":
+        st.info("Choose two or more organisations to compare; meanwhile the map shows the organisation picked above.")
+    if view == "5plus3":
+        shapes = proposal_shapes(a, body, as_of)
+        styles_5p3 = {**STATUS_STYLES, "outside": OUTSIDE_PROPOSAL}
+        layer = category_layer(shapes, column="status", styles_by_value=styles_5p3, title=f"5+3 in the {short[body]}, {as_of.isoformat()}")
+    else:
+        shapes = countries_with_status(a, body, as_of)
+        venues = meeting_venues(meetings_until(a, as_of), names) if body == "ca_consultative" else pd.DataFrame()
+        if len(venues):
+            extra = [("Meeting venue (held by then)", VENUE_COLOUR, "dot")]
+        layer = status_layer(shapes, title=f"{short[body]}, {as_of.isoformat()}", extra_legend=extra)
+        if len(venues):
+            add_venue_markers(layer, venues)
+
+left, right = st.columns([5, 2], gap="medium")
+with left:
+    clicked = show_map(base_map(a.boundaries, exclude_iso3=focus, basemap=basemap, fit_iso3=focus), layer, key="membership_map")
+    boundary_notice(a)
+
+with right:
+    if view == "compare" and len(chosen) >= 2:
+        st.subheader("Compared")
+        listed = {
+            "In all": comparison.in_all(),
+            "In any": comparison.in_any(),
+            **{f"Only in the {short[b]}": comparison.only_in(b) for b in chosen},
+        }
+        for label, codes in listed.items():
+            st.markdown(f"**{md_escape(label)}:** {md_escape(', '.join(names[c] for c in codes) or 'none')}")
+    elif view == "5plus3":
+        coverage = cmp.proposal_coverage(a, as_of)
+        best = coverage.iloc[0]
+        eight = cmp.proposal_countries(a)
+        st.subheader("The eight together?")
+        if best["n_members"] == len(eight):
+            st.markdown(f"The {md_escape(best['short_name'])} has all {len(eight)} as full members on this date.")
+        else:
+            st.markdown(
+                f"No existing body has all {len(eight)} as full members on {as_of.isoformat()}. The closest, the "
+                f"{md_escape(best['short_name'])}, has {best['n_members']} of {len(eight)}."
+            )
+        row = coverage.set_index("body").loc[body]
+        st.markdown(
+            f"**{md_escape(short[body])}** · members: {md_escape(row['members'] or 'none')} · "
+            f"other status: {md_escape(row['other'] or 'none')} · left out: {md_escape(row['left_out'] or 'none')}"
+        )
+    else:
+        st.subheader(f"{short[body]} on {as_of.isoformat()}")
+        counts = shapes["status"].map(status_label).value_counts()
+        st.dataframe(counts.rename_axis("Status").rename("Countries"), width="stretch")
+    point = (clicked or {}).get("last_object_clicked") or {}
+    iso3 = country_at(a.boundaries, point["lat"], point["lng"]) if {"lat", "lng"} <= point.keys() else None
+    if iso3 in focus:
+        st.subheader(names[iso3])
+        record = cmp.country_memberships(a, iso3)
+        st.dataframe(record.drop(columns=["note", "sources"]), hide_index=True, width="stretch")
+        hosted = cmp.meetings_hosted(a, iso3)
+        if len(hosted):
+            st.markdown(
+                "**Hosted:** "
+                + "; ".join(md_escape(f"{'meeting ' + r['number'] if r['numbered'] == 'true' else 'preparatory meeting'}, "
+                                      f"{r['date']}, {r['city']}") for r in hosted.to_dict("records"))
+            )
+        with st.expander("Notes and sources"):
+            for r in record.to_dict("records"):
+                if r["note"]:
+                    st.markdown(f"- **{md_escape(r['body'])}**: {md_escape(r['note'])}")
+            st.markdown(source_links(a, ";".join([*record["sources"], *hosted["sources"]])))
+    elif iso3:
+        st.caption(f"{names.get(iso3, iso3)} is not one of the focus countries.")
+    else:
+        st.caption("Click a country on the map for its memberships over time, meetings hosted and sources.")
+
+st.subheader(f"Membership matrix on {as_of.isoformat()}")
+matrix = cmp.status_matrix(a, as_of)
+body_cols = bodies["id"].tolist()
+st.dataframe(
+    styled_statuses(matrix, body_cols, {"iso3": "ISO3", "name": "Country", **short}),
+    hide_index=True,
+    width="stretch",
+)
+focus_filter = Filters(iso3=tuple(focus), as_of=as_of)
+download_buttons(
+    lambda: export_frame(a, "countries", focus_filter), layer="countries", filters=focus_filter,
+    key="membership_matrix_export", label="Matrix with boundaries",
+)
+
+if view == "compare" and len(chosen) >= 2:
+    st.subheader("Comparison by country")
+    table = comparison.table.assign(category=comparison.table["category"].map(lambda c: COMPARE_STYLES[c].label))
+    st.dataframe(table.rename(columns={"iso3": "ISO3", "name": "Country", "bodies": "Takes part in", "count": "Count",
+                                       "category": "Category"}), hide_index=True, width="stretch")
+if view == "5plus3":
+    st.subheader('What each body covers of the proposed "5+3"')
+    coverage = cmp.proposal_coverage(a, as_of)
+    st.dataframe(
+        coverage.drop(columns=["body"]).rename(
+            columns={"short_name": "Body", "members": "Full members", "other": "Other status", "left_out": "Left out",
+                     "n_members": "Members of 8", "n_taking_part": "Taking part of 8"}
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    proposal = a.bodies.set_index("id").loc["5plus3"]
+    st.caption(f"{proposal['name']}: {proposal['note']}")
+
+rows_filter = Filters(body=(body,), as_of=as_of)
+download_buttons(
+    lambda: export_frame(a, "memberships", rows_filter), layer="memberships", filters=rows_filter,
+    key="membership_rows_export", label=f"{short[body]} rows in force",
+)
+
+with st.expander(f"Timeline: {len(events)} dated events from {TIMELINE_START.year} to today"):
+    st.dataframe(events[["date", "label"]].rename(columns={"date": "Date", "label": "Event"}), hide_index=True, width="stretch")
+
+shown_bodies = chosen if view == "compare" and len(chosen) >= 2 else [body] + (["5plus3"] if view == "5plus3" else [])
+with st.expander("Sources for this view"):
+    st.markdown(source_links(a, cmp.sources_in_view(a, shown_bodies, as_of)))
