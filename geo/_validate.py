@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
@@ -28,12 +28,14 @@ def split_list(value: str) -> list[str]:
 
 
 @dataclass(frozen=True)
-class Context:
+class Context:  # noqa: D101 - documented by its fields
     """What cross-file checks need: the known ISO codes, source ids and body ids."""
 
     iso3: Collection[str] = ()
     sources: Collection[str] = ()
     bodies: Collection[str] = ()
+    refs: Mapping[str, Collection[str]] = field(default_factory=dict)
+    """Ids of other tables, by table file name (e.g. ``{"nodes.csv": {...}}``), for `known_id` checks."""
 
 
 Check = Callable[[str, Context], "str | None"]
@@ -99,6 +101,25 @@ def known_sources(value: str, ctx: Context) -> str | None:
         return "one or more source ids from sources.csv, separated by ';'"
     bad = [item for item in ids if item not in ctx.sources]
     return None if not bad else f"source ids listed in sources.csv (unknown: {', '.join(bad)})"
+
+
+def known_id(table: str) -> Check:
+    """Check that a value is an id of another table (e.g. a segment's from_node in nodes.csv)."""
+
+    def check(value: str, ctx: Context) -> str | None:
+        return None if value in ctx.refs.get(table, ()) else f"an id listed in {table}"
+
+    return check
+
+
+def known_id_list(table: str) -> Check:
+    """Check that a value is a semicolon-separated list of ids of another table."""
+
+    def check(value: str, ctx: Context) -> str | None:
+        bad = [item for item in split_list(value) if item not in ctx.refs.get(table, ())]
+        return None if not bad else f"ids listed in {table}, separated by ';' (unknown: {', '.join(bad)})"
+
+    return check
 
 
 def partial_date(value: str, ctx: Context) -> str | None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
@@ -131,7 +131,178 @@ MEETINGS = v.TableSpec(
     row_checks=(_both_or_neither("lat", "lon"), _meeting_number),
 )
 
-TABLE_SPECS = {spec.file: spec for spec in (SOURCES, COUNTRIES, BODIES, MEMBERSHIPS, MEETINGS)}
+INFRA_STATUSES = ("operational", "under_construction", "planned", "proposed")
+ENERGY_STATUSES = (*INFRA_STATUSES, "stalled")
+NODE_KINDS = ("seaport", "rail_border_crossing", "hub", "ferry_terminal")
+CORRIDORS = ("middle", "middle_southern", "cku", "northern", "maritime")
+MODES = ("rail", "ferry", "sea", "road")
+ENERGY_KINDS = ("pipeline", "power_line")
+COMMODITIES = ("oil", "gas", "electricity")
+CAPACITY_UNITS = ("bcm/yr", "bbl/d", "Mt/yr", "MW")
+
+
+def _capacity_unit(record: dict[str, str]) -> list[tuple[str | None, str | None, str]]:
+    if record.get("capacity") and not record.get("capacity_unit"):
+        return [("capacity_unit", "", "a unit when capacity is given (e.g. Mt/yr, TEU/yr)")]
+    return []
+
+
+def _days_order(record: dict[str, str]) -> list[tuple[str | None, str | None, str]]:
+    try:
+        low, high = float(record["days_min"]), float(record["days_max"])
+    except (KeyError, ValueError):
+        return []
+    return [("days_max", record["days_max"], f"at least days_min ({record['days_min']})")] if high < low else []
+
+
+def _point_columns() -> tuple[v.Column, ...]:
+    return (
+        v.Column("seq", v.number(1, 9999, integer=True), required=True),
+        v.Column("name", v.text, required=True),
+        v.Column("lat", v.number(-90, 90), required=True),
+        v.Column("lon", v.number(-180, 180), required=True),
+        v.Column("note", v.text),
+        v.Column("sources", v.known_sources, required=True),
+    )
+
+
+NODES = v.TableSpec(
+    "nodes.csv",
+    (
+        v.Column("id", v.slug, required=True, unique=True),
+        v.Column("name", v.text, required=True),
+        v.Column("kind", v.one_of(*NODE_KINDS), required=True),
+        v.Column("iso3", v.known_iso3, required=True),
+        v.Column("lat", v.number(-90, 90), required=True),
+        v.Column("lon", v.number(-180, 180), required=True),
+        v.Column("status", v.one_of(*INFRA_STATUSES), required=True),
+        v.Column("opened", v.partial_date),
+        v.Column("capacity", v.number(0, 1e12)),
+        v.Column("capacity_unit", v.text),
+        v.Column("terminal", v.one_of("true", "false"), required=True),
+        v.Column("note", v.text),
+        v.Column("sources", v.known_sources, required=True),
+    ),
+    row_checks=(_capacity_unit,),
+)
+ROUTES = v.TableSpec(
+    "routes.csv",
+    (
+        v.Column("id", v.slug, required=True, unique=True),
+        v.Column("name", v.text, required=True),
+        v.Column("corridor", v.one_of(*CORRIDORS), required=True),
+        v.Column("mode", v.one_of(*MODES), required=True),
+        v.Column("status", v.one_of(*INFRA_STATUSES), required=True),
+        v.Column("opened", v.partial_date),
+        v.Column("capacity", v.number(0, 1e12)),
+        v.Column("capacity_unit", v.text),
+        v.Column("published_length_km", v.number(0.1, 40000)),
+        v.Column("from_node", v.known_id("nodes.csv"), required=True),
+        v.Column("to_node", v.known_id("nodes.csv"), required=True),
+        v.Column("note", v.text),
+        v.Column("sources", v.known_sources, required=True),
+    ),
+    row_checks=(_capacity_unit,),
+)
+NAMED_ROUTES = v.TableSpec(
+    "named_routes.csv",
+    (
+        v.Column("id", v.slug, required=True, unique=True),
+        v.Column("name", v.text, required=True),
+        v.Column("segments", v.known_id_list("routes.csv"), required=True),
+        v.Column("published_length_km", v.number(0.1, 40000), required=True),
+        v.Column("note", v.text),
+        v.Column("sources", v.known_sources, required=True),
+    ),
+)
+ROUTE_WAYPOINTS = v.TableSpec(
+    "route_waypoints.csv", (v.Column("route_id", v.known_id("routes.csv"), required=True), *_point_columns())
+)
+AIR_LINKS = v.TableSpec(
+    "air_links.csv",
+    (
+        v.Column("id", v.slug, required=True, unique=True),
+        v.Column("origin_iso3", v.known_iso3, required=True),
+        v.Column("origin_city", v.text, required=True),
+        v.Column("origin_lat", v.number(-90, 90), required=True),
+        v.Column("origin_lon", v.number(-180, 180), required=True),
+        v.Column("destination_iso3", v.known_iso3, required=True),
+        v.Column("destination_city", v.text, required=True),
+        v.Column("destination_lat", v.number(-90, 90), required=True),
+        v.Column("destination_lon", v.number(-180, 180), required=True),
+        v.Column("carrier", v.text),
+        v.Column("first_flight", v.partial_date),
+        v.Column("operating_verified", v.one_of("true", "false")),
+        v.Column("note", v.text),
+        v.Column("sources", v.known_sources, required=True),
+    ),
+)
+TITR_VOLUMES = v.TableSpec(
+    "titr_volumes.csv",
+    (
+        v.Column("year", v.number(1990, 2100, integer=True), required=True, unique=True),
+        v.Column("cargo_mt", v.number(0, 1e4)),
+        v.Column("teu", v.number(0, 1e9)),
+        v.Column("note", v.text),
+        v.Column("sources", v.known_sources, required=True),
+    ),
+)
+TRANSIT_TIMES = v.TableSpec(
+    "transit_times.csv",
+    (
+        v.Column("corridor", v.one_of("middle", "northern", "maritime"), required=True),
+        v.Column("origin", v.text, required=True),
+        v.Column("destination", v.text, required=True),
+        v.Column("days_min", v.number(0, 365), required=True),
+        v.Column("days_max", v.number(0, 365), required=True),
+        v.Column("year", v.number(1990, 2100, integer=True)),
+        v.Column("note", v.text),
+        v.Column("sources", v.known_sources, required=True),
+    ),
+    row_checks=(_days_order,),
+)
+ENERGY_LINKS = v.TableSpec(
+    "energy_links.csv",
+    (
+        v.Column("id", v.slug, required=True, unique=True),
+        v.Column("name", v.text, required=True),
+        v.Column("kind", v.one_of(*ENERGY_KINDS), required=True),
+        v.Column("commodity", v.one_of(*COMMODITIES), required=True),
+        v.Column("status", v.one_of(*ENERGY_STATUSES), required=True),
+        v.Column("opened", v.partial_date),
+        v.Column("agreement_date", v.partial_date),
+        v.Column("capacity", v.number(0, 1e9)),
+        v.Column("capacity_unit", v.one_of(*CAPACITY_UNITS)),
+        v.Column("published_length_km", v.number(0.1, 40000)),
+        v.Column("operator", v.text),
+        v.Column("note", v.text),
+        v.Column("sources", v.known_sources, required=True),
+    ),
+    row_checks=(_capacity_unit,),
+)
+ENERGY_WAYPOINTS = v.TableSpec(
+    "energy_waypoints.csv", (v.Column("link_id", v.known_id("energy_links.csv"), required=True), *_point_columns())
+)
+INDICATORS = v.TableSpec(
+    "indicators.csv",
+    (
+        v.Column("iso3", v.known_iso3, required=True),
+        v.Column("indicator", v.slug, required=True),
+        v.Column("year", v.number(1990, 2100, integer=True), required=True),
+        v.Column("value", v.number(-1e15, 1e15), required=True),
+        v.Column("unit", v.text, required=True),
+        v.Column("note", v.text),
+        v.Column("sources", v.known_sources, required=True),
+    ),
+)
+
+TABLE_SPECS = {
+    spec.file: spec
+    for spec in (
+        SOURCES, COUNTRIES, BODIES, MEMBERSHIPS, MEETINGS, NODES, ROUTES, NAMED_ROUTES, ROUTE_WAYPOINTS, AIR_LINKS,
+        TITR_VOLUMES, TRANSIT_TIMES, ENERGY_LINKS, ENERGY_WAYPOINTS, INDICATORS,
+    )
+}
 BOUNDARIES_FILE = "boundaries.geojson"
 DATA_FILES = (*TABLE_SPECS, BOUNDARIES_FILE)
 
@@ -233,6 +404,32 @@ def _membership_overlaps(df: pd.DataFrame) -> list[Problem]:
     return problems
 
 
+def _duplicate_keys(df: pd.DataFrame, spec: v.TableSpec, keys: list[str]) -> list[Problem]:
+    """Rows that repeat the combination `keys` (e.g. a waypoint's route and sequence number)."""
+    problems = []
+    seen: dict[tuple, int] = {}
+    for i, row in enumerate(df[keys].itertuples(index=False, name=None), start=1):
+        if "" in row:
+            continue
+        if row in seen:
+            problems.append(
+                Problem(spec.file, i, keys[-1], row[-1], f"a unique {' + '.join(keys)} (row {seen[row]} has {'/'.join(row)} too)")
+            )
+        else:
+            seen[row] = i
+    return problems
+
+
+def _lines_without_points(lines: pd.DataFrame, points: pd.DataFrame, spec: v.TableSpec, key: str, minimum: int) -> list[Problem]:
+    """Each line needs at least `minimum` points in its waypoints table."""
+    counts = points[key].value_counts()
+    return [
+        Problem(spec.file, None, key, line_id, f"at least {minimum} points for {line_id} (found {int(counts.get(line_id, 0))})")
+        for line_id in lines["id"]
+        if counts.get(line_id, 0) < minimum
+    ]
+
+
 def _proposal_memberships(memberships: pd.DataFrame, bodies: pd.DataFrame) -> list[Problem]:
     proposals = set(bodies.loc[bodies["kind"] == "proposal", "id"])
     return [
@@ -295,6 +492,26 @@ class Atlas:
     memberships: pd.DataFrame
     meetings: pd.DataFrame
     boundaries: gpd.GeoDataFrame
+    nodes: pd.DataFrame
+    routes: pd.DataFrame
+    named_routes: pd.DataFrame
+    route_waypoints: pd.DataFrame
+    air_links: pd.DataFrame
+    titr_volumes: pd.DataFrame
+    transit_times: pd.DataFrame
+    energy_links: pd.DataFrame
+    energy_waypoints: pd.DataFrame
+    indicators: pd.DataFrame
+    _derived: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def derived(self, name: str, build):
+        """Return `build(self)`, computed once per loaded atlas (derived layers such as measured lines).
+
+        The atlas is shared between sessions, so what `build` returns must be treated as read-only.
+        """
+        if name not in self._derived:
+            self._derived[name] = build(self)
+        return self._derived[name]
 
     def country_names(self) -> dict[str, str]:
         """Return {iso3: display name}."""
@@ -355,6 +572,25 @@ def load_atlas(path: str | os.PathLike[str] | None = None) -> Atlas:
     problems.extend(_membership_overlaps(memberships))
     problems.extend(_proposal_memberships(memberships, bodies))
     meetings = read_table(folder, MEETINGS, ctx, problems)
+    nodes = read_table(folder, NODES, ctx, problems)
+    ctx = v.Context(ctx.iso3, ctx.sources, ctx.bodies, {"nodes.csv": set(nodes["id"])})
+    routes = read_table(folder, ROUTES, ctx, problems)
+    energy_links = read_table(folder, ENERGY_LINKS, ctx, problems)
+    ctx = v.Context(
+        ctx.iso3, ctx.sources, ctx.bodies,
+        {**ctx.refs, "routes.csv": set(routes["id"]), "energy_links.csv": set(energy_links["id"])},
+    )
+    named_routes = read_table(folder, NAMED_ROUTES, ctx, problems)
+    route_waypoints = read_table(folder, ROUTE_WAYPOINTS, ctx, problems)
+    problems.extend(_duplicate_keys(route_waypoints, ROUTE_WAYPOINTS, ["route_id", "seq"]))
+    energy_waypoints = read_table(folder, ENERGY_WAYPOINTS, ctx, problems)
+    problems.extend(_duplicate_keys(energy_waypoints, ENERGY_WAYPOINTS, ["link_id", "seq"]))
+    problems.extend(_lines_without_points(energy_links, energy_waypoints, ENERGY_WAYPOINTS, "link_id", 2))
+    air_links = read_table(folder, AIR_LINKS, ctx, problems)
+    titr_volumes = read_table(folder, TITR_VOLUMES, ctx, problems)
+    transit_times = read_table(folder, TRANSIT_TIMES, ctx, problems)
+    indicators = read_table(folder, INDICATORS, ctx, problems)
+    problems.extend(_duplicate_keys(indicators, INDICATORS, ["iso3", "indicator", "year"]))
     boundaries = read_boundaries(folder, ctx, problems)
     if problems:
         raise DataError(problems)
@@ -367,4 +603,14 @@ def load_atlas(path: str | os.PathLike[str] | None = None) -> Atlas:
         memberships=memberships,
         meetings=_to_float(meetings, ["lat", "lon"]),
         boundaries=boundaries,
+        nodes=_to_float(nodes, ["lat", "lon", "capacity"]),
+        routes=_to_float(routes, ["capacity", "published_length_km"]),
+        named_routes=_to_float(named_routes, ["published_length_km"]),
+        route_waypoints=_to_float(route_waypoints, ["seq", "lat", "lon"]),
+        air_links=_to_float(air_links, ["origin_lat", "origin_lon", "destination_lat", "destination_lon"]),
+        titr_volumes=_to_float(titr_volumes, ["year", "cargo_mt", "teu"]),
+        transit_times=_to_float(transit_times, ["days_min", "days_max", "year"]),
+        energy_links=_to_float(energy_links, ["capacity", "published_length_km"]),
+        energy_waypoints=_to_float(energy_waypoints, ["seq", "lat", "lon"]),
+        indicators=_to_float(indicators, ["year", "value"]),
     )

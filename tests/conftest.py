@@ -67,6 +67,68 @@ TABLES: dict[str, list[dict[str, str]]] = {
          "lat": "41.2646", "lon": "69.2163", "chair": "", "guests": "", "guest_iso3": "", "note": "",
          "sources": "s-one"},
     ],
+    "nodes.csv": [
+        {"id": "xian", "name": "Xi'an", "kind": "hub", "iso3": "RUS", "lat": "40.5", "lon": "49.5",
+         "status": "operational", "opened": "", "capacity": "", "capacity_unit": "", "terminal": "true", "note": "",
+         "sources": "s-one"},
+        {"id": "aktau", "name": "Aktau", "kind": "seaport", "iso3": "KAZ", "lat": "40.5", "lon": "40.5",
+         "status": "operational", "opened": "", "capacity": "7.5", "capacity_unit": "Mt/yr", "terminal": "false",
+         "note": "", "sources": "s-one"},
+        {"id": "baku", "name": "Baku", "kind": "seaport", "iso3": "AZE", "lat": "40.5", "lon": "45.5",
+         "status": "operational", "opened": "2018-05-14", "capacity": "", "capacity_unit": "", "terminal": "true",
+         "note": "", "sources": "s-one"},
+    ],
+    "routes.csv": [
+        {"id": "xian-aktau", "name": "Xi'an–Aktau rail", "corridor": "middle", "mode": "rail", "status": "operational",
+         "opened": "", "capacity": "", "capacity_unit": "", "published_length_km": "", "from_node": "xian",
+         "to_node": "aktau", "note": "", "sources": "s-one"},
+        {"id": "aktau-baku", "name": "Aktau–Baku ferry", "corridor": "middle", "mode": "ferry",
+         "status": "operational", "opened": "", "capacity": "", "capacity_unit": "", "published_length_km": "470",
+         "from_node": "aktau", "to_node": "baku", "note": "", "sources": "s-one"},
+    ],
+    "named_routes.csv": [
+        {"id": "xian-baku", "name": "Xi'an to Baku", "segments": "xian-aktau;aktau-baku", "published_length_km": "1000",
+         "note": "", "sources": "s-one"},
+    ],
+    "route_waypoints.csv": [
+        {"route_id": "xian-aktau", "seq": "1", "name": "Midway", "lat": "40.5", "lon": "45.0", "note": "",
+         "sources": "s-one"},
+    ],
+    "air_links.csv": [
+        {"id": "baku-tashkent", "origin_iso3": "AZE", "origin_city": "Baku", "origin_lat": "40.5",
+         "origin_lon": "45.5", "destination_iso3": "UZB", "destination_city": "Tashkent", "destination_lat": "40.5",
+         "destination_lon": "44.5", "carrier": "AZAL", "first_flight": "2018-06-30", "operating_verified": "",
+         "note": "", "sources": "s-one"},
+    ],
+    "titr_volumes.csv": [
+        {"year": "2023", "cargo_mt": "2.764", "teu": "", "note": "", "sources": "s-one"},
+        {"year": "2024", "cargo_mt": "4.484", "teu": "", "note": "", "sources": "s-one"},
+    ],
+    "transit_times.csv": [
+        {"corridor": "middle", "origin": "China", "destination": "Europe", "days_min": "10", "days_max": "20",
+         "year": "2023", "note": "", "sources": "s-one"},
+    ],
+    "energy_links.csv": [
+        {"id": "btc", "name": "Baku–Tbilisi–Ceyhan", "kind": "pipeline", "commodity": "oil", "status": "operational",
+         "opened": "2006-07-13", "agreement_date": "", "capacity": "1000000", "capacity_unit": "bbl/d",
+         "published_length_km": "1768", "operator": "BTC Co.", "note": "", "sources": "s-one"},
+        {"id": "cable", "name": "Caspian cable", "kind": "power_line", "commodity": "electricity",
+         "status": "proposed", "opened": "", "agreement_date": "2024-11-13", "capacity": "", "capacity_unit": "",
+         "published_length_km": "", "operator": "", "note": "", "sources": "s-two"},
+    ],
+    "energy_waypoints.csv": [
+        {"link_id": "btc", "seq": "1", "name": "Sangachal", "lat": "40.5", "lon": "45.5", "note": "", "sources": "s-one"},
+        {"link_id": "btc", "seq": "2", "name": "Tbilisi", "lat": "40.5", "lon": "47.5", "note": "", "sources": "s-one"},
+        {"link_id": "btc", "seq": "3", "name": "Ceyhan", "lat": "40.5", "lon": "48.5", "note": "", "sources": "s-one"},
+        {"link_id": "cable", "seq": "1", "name": "Aktau", "lat": "40.5", "lon": "40.5", "note": "", "sources": "s-two"},
+        {"link_id": "cable", "seq": "2", "name": "Baku", "lat": "40.5", "lon": "45.5", "note": "", "sources": "s-two"},
+    ],
+    "indicators.csv": [
+        {"iso3": "KAZ", "indicator": "renewable_capacity_mw", "year": "2024", "value": "5419", "unit": "MW",
+         "note": "", "sources": "s-one"},
+        {"iso3": "TKM", "indicator": "renewable_capacity_mw", "year": "2024", "value": "2", "unit": "MW",
+         "note": "", "sources": "s-one"},
+    ],
 }
 
 
