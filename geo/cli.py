@@ -8,8 +8,9 @@ import sys
 from collections.abc import Sequence
 
 from geo._errors import DataError, UsageError
+from geo.network import NoRoute
 from geo.export import FILTER_HELP, FORMATS, LAYERS, export_frame, format_for, parse_filters, write_frame
-from geo.load import DATA_DIR_ENV, load_atlas
+from geo.load import DATA_DIR_ENV, INFRA_STATUSES, MODES, load_atlas
 
 
 class _Parser(argparse.ArgumentParser):
@@ -24,6 +25,8 @@ def _layers_epilog() -> str:
         lines.append(f"  {layer.name:<12} {layer.description}; filters: {flags}")
         for name, note in layer.notes.items():
             lines.append(f"  {'':<12}   --{name.replace('_', '-')}: {note}")
+        if "status" in layer.filters:
+            lines.append(f"  {'':<12}   --status: {', '.join(layer.statuses)}")
     return "\n".join(lines)
 
 
@@ -45,8 +48,51 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--body", nargs="+", metavar="BODY", help=FILTER_HELP["body"])
     export.add_argument("--status", nargs="+", metavar="STATUS", help=FILTER_HELP["status"])
     export.add_argument("--as-of", metavar="DATE", help=FILTER_HELP["as_of"])
+    export.add_argument("--corridor", nargs="+", metavar="CORRIDOR", help=FILTER_HELP["corridor"])
+    export.add_argument("--mode", nargs="+", metavar="MODE", help=FILTER_HELP["mode"])
+    export.add_argument("--commodity", nargs="+", metavar="COMMODITY", help=FILTER_HELP["commodity"])
+    route = sub.add_parser(
+        "route",
+        help="shortest route between two nodes",
+        description="Shortest route on the transport network by geodesic km, with its legs and total.",
+    )
+    route.add_argument("origin", metavar="FROM", help="node id from nodes.csv, e.g. xian")
+    route.add_argument("destination", metavar="TO", help="node id, e.g. istanbul")
+    route.add_argument("--avoid", nargs="+", metavar="ISO3", default=[], help="countries the route must not enter")
+    route.add_argument("--exclude-mode", nargs="+", metavar="MODE", default=[], help=f"modes not to use: {', '.join(MODES)}")
+    route.add_argument(
+        "--status", nargs="+", metavar="STATUS", default=["operational"],
+        help=f"segment statuses allowed (default operational): {', '.join(INFRA_STATUSES)}",
+    )
+    route.add_argument("--format", choices=["text", "geojson"], default="text", help="text (default) or geojson")
+    route.add_argument("-o", "--output", metavar="PATH", help="file for --format geojson (default: standard output)")
     sub.add_parser("validate", help="check every data file and list all problems")
     return parser
+
+
+def _route(atlas, args) -> int:
+    import json
+
+    from geo.routing import plan_geojson, plan_text, plan_route
+
+    bad = [m for m in args.exclude_mode if m not in MODES] + [s for s in args.status if s not in INFRA_STATUSES]
+    if bad:
+        raise UsageError(f"unknown mode or status {', '.join(bad)}; modes: {', '.join(MODES)}; statuses: {', '.join(INFRA_STATUSES)}")
+    plan = plan_route(
+        atlas, args.origin, args.destination, avoid_iso3=[c.upper() for c in args.avoid],
+        exclude_modes=args.exclude_mode, statuses=args.status,
+    )
+    if args.format == "geojson":
+        text = json.dumps(plan_geojson(atlas, plan), ensure_ascii=False)
+        if args.output:
+            with open(args.output, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            print(f"wrote the route ({len(plan.legs)} legs, {plan.total_km:,.0f} km) to {args.output}")
+        else:
+            print(text)
+    else:
+        print(plan_text(atlas, plan))
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -57,8 +103,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "validate":
             print(f"data in {atlas.folder} is valid (version {atlas.version})")
             return 0
+        if args.command == "route":
+            return _route(atlas, args)
         fmt = format_for(args.output, args.format)
-        filters = parse_filters(iso3=args.iso3, body=args.body, status=args.status, as_of=args.as_of)
+        filters = parse_filters(
+            iso3=args.iso3, body=args.body, status=args.status, as_of=args.as_of, corridor=args.corridor,
+            mode=args.mode, commodity=args.commodity,
+        )
         frame = export_frame(atlas, args.layer, filters)
         path = write_frame(frame, args.output, fmt, layer=args.layer)
     except DataError as exc:
@@ -67,6 +118,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"{parser.prog}: error: {exc} (see --help)", file=sys.stderr)
         return 2
+    except NoRoute as exc:
+        print(f"{parser.prog}: {exc}", file=sys.stderr)
+        return 3
     except OSError as exc:
         print(f"{parser.prog}: error: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
         return 1

@@ -20,15 +20,18 @@ import pyogrio
 from geo._errors import UsageError
 from geo.dates import parse_as_of, partial_date_start
 from geo.joins import countries_with_cooperation
-from geo.load import STATUSES, Atlas
+from geo.load import COMMODITIES, CORRIDORS, ENERGY_STATUSES, INFRA_STATUSES, MODES, STATUSES, Atlas
 from geo.memberships import NONE, UNKNOWN, in_force
 
 FORMATS = ("geojson", "csv", "gpkg")
 FILTER_HELP = {
     "iso3": "ISO3 code(s) of countries, e.g. --iso3 KAZ AZE",
     "body": "body id(s) from bodies.csv, e.g. --body ots cis",
-    "status": f"status(es): {', '.join(STATUSES)}, {NONE}, {UNKNOWN}",
+    "status": "status(es); the values depend on the layer (see below)",
     "as_of": "date YYYY-MM-DD: statuses (or rows) in force on that day",
+    "corridor": f"corridor(s): {', '.join(CORRIDORS)}",
+    "mode": f"mode(s): {', '.join(MODES)}",
+    "commodity": f"commodity(ies): {', '.join(COMMODITIES)}",
 }
 
 
@@ -40,6 +43,9 @@ class Filters:
     body: tuple[str, ...] = ()
     status: tuple[str, ...] = ()
     as_of: dt.date | None = None
+    corridor: tuple[str, ...] = ()
+    mode: tuple[str, ...] = ()
+    commodity: tuple[str, ...] = ()
 
     def used(self) -> list[str]:
         return [name for name in FILTER_HELP if getattr(self, name) not in ((), None)]
@@ -59,6 +65,7 @@ class Layer:
     filters: tuple[str, ...]
     build: Callable[[Atlas, Filters], pd.DataFrame]
     notes: dict[str, str] = field(default_factory=dict)
+    statuses: tuple[str, ...] = (*STATUSES, NONE, UNKNOWN)
 
 
 def _countries(atlas: Atlas, f: Filters) -> gpd.GeoDataFrame:
@@ -104,6 +111,54 @@ def _sources(atlas: Atlas, f: Filters) -> pd.DataFrame:
     return atlas.sources.reset_index(drop=True)
 
 
+def _flatten(frame: pd.DataFrame) -> pd.DataFrame:
+    """Turn dict columns (km by country) into text so every format can hold them."""
+    out = frame.copy()
+    if "km_by_country" in out.columns:
+        out["km_by_country"] = [";".join(f"{k}:{v}" for k, v in d.items()) for d in out["km_by_country"]]
+    return out
+
+
+def _routes(atlas: Atlas, f: Filters) -> gpd.GeoDataFrame:
+    from geo.transport import filter_routes, route_lines
+
+    lines = filter_routes(route_lines(atlas), corridor=f.corridor, mode=f.mode, status=f.status, iso3=f.iso3)
+    columns = ["id", "name", "corridor", "mode", "status", "opened", "capacity", "capacity_unit", "published_length_km",
+               "length_km", "length_ratio", "countries", "km_by_country", "from_node", "to_node", "waypoints",
+               "approximate", "note", "sources", "geometry_sources", "geometry"]
+    return _flatten(lines[columns]).reset_index(drop=True)
+
+
+def _nodes(atlas: Atlas, f: Filters) -> gpd.GeoDataFrame:
+    from geo.transport import node_points
+
+    nodes = node_points(atlas)
+    if f.iso3:
+        nodes = nodes[nodes["iso3"].isin(f.iso3)]
+    if f.status:
+        nodes = nodes[nodes["status"].isin(f.status)]
+    return nodes.reset_index(drop=True)
+
+
+def _air_links(atlas: Atlas, f: Filters) -> gpd.GeoDataFrame:
+    from geo.transport import air_lines
+
+    lines = air_lines(atlas)
+    if f.iso3:
+        lines = lines[lines["origin_iso3"].isin(f.iso3) | lines["destination_iso3"].isin(f.iso3)]
+    return lines.reset_index(drop=True)
+
+
+def _energy(atlas: Atlas, f: Filters) -> gpd.GeoDataFrame:
+    from geo.energy import energy_lines, filter_energy
+
+    lines = filter_energy(energy_lines(atlas), commodity=f.commodity, status=f.status, iso3=f.iso3)
+    columns = ["id", "name", "kind", "commodity", "status", "opened", "agreement_date", "capacity", "capacity_unit",
+               "published_length_km", "length_km", "length_ratio", "countries", "km_by_country", "operator",
+               "waypoints", "approximate", "note", "sources", "geometry_sources", "geometry"]
+    return _flatten(lines[columns]).reset_index(drop=True)
+
+
 LAYERS: dict[str, Layer] = {
     "countries": Layer(
         "countries",
@@ -119,6 +174,20 @@ LAYERS: dict[str, Layer] = {
         "meetings", "Consultative Meetings with venue points", ("iso3", "as_of"), _meetings, {"iso3": "host or guest state"}
     ),
     "sources": Layer("sources", "the sources table (no geometry)", (), _sources),
+    "routes": Layer(
+        "routes", "transport segments through named waypoints (approximate lines) with geodesic km",
+        ("corridor", "mode", "status", "iso3"), _routes, {"iso3": "segments crossing the country"}, INFRA_STATUSES,
+    ),
+    "nodes": Layer("nodes", "ports, rail border crossings and hubs (points)", ("iso3", "status"), _nodes, {}, INFRA_STATUSES),
+    "air_links": Layer(
+        "air_links", "direct flights between the region's cities (great-circle lines)", ("iso3",), _air_links,
+        {"iso3": "origin or destination country"}, (),
+    ),
+    "energy": Layer(
+        "energy", "pipelines and power links through named waypoints (approximate lines) with geodesic km",
+        ("commodity", "status", "iso3"), _energy, {"iso3": "links starting, ending or passing in the country"},
+        ENERGY_STATUSES,
+    ),
 }
 
 
@@ -141,10 +210,14 @@ def check_filters(atlas: Atlas, layer: str, filters: Filters) -> None:
     bad = [b for b in filters.body if b not in bodies]
     if bad:
         raise UsageError(f"unknown body {', '.join(bad)}; expected one of {', '.join(bodies)}")
-    statuses = (*STATUSES, NONE, UNKNOWN)
+    statuses = LAYERS[layer].statuses
     bad = [s for s in filters.status if s not in statuses]
     if bad:
-        raise UsageError(f"unknown status {', '.join(bad)}; expected one of {', '.join(statuses)}")
+        raise UsageError(f"unknown status {', '.join(bad)} for layer {layer!r}; expected one of {', '.join(statuses)}")
+    for name, allowed_values in (("corridor", CORRIDORS), ("mode", MODES), ("commodity", COMMODITIES)):
+        bad = [x for x in getattr(filters, name) if x not in allowed_values]
+        if bad:
+            raise UsageError(f"unknown {name} {', '.join(bad)}; expected one of {', '.join(allowed_values)}")
 
 
 def export_frame(atlas: Atlas, layer: str, filters: Filters = Filters()) -> pd.DataFrame:
@@ -154,7 +227,14 @@ def export_frame(atlas: Atlas, layer: str, filters: Filters = Filters()) -> pd.D
 
 
 def parse_filters(
-    *, iso3: list[str] | None = None, body: list[str] | None = None, status: list[str] | None = None, as_of: str | None = None
+    *,
+    iso3: list[str] | None = None,
+    body: list[str] | None = None,
+    status: list[str] | None = None,
+    as_of: str | None = None,
+    corridor: list[str] | None = None,
+    mode: list[str] | None = None,
+    commodity: list[str] | None = None,
 ) -> Filters:
     """Build `Filters` from command-line style values (upper-casing ISO3 codes, parsing the date)."""
     try:
@@ -166,6 +246,9 @@ def parse_filters(
         body=tuple(body or ()),
         status=tuple(status or ()),
         as_of=day,
+        corridor=tuple(corridor or ()),
+        mode=tuple(mode or ()),
+        commodity=tuple(commodity or ()),
     )
 
 

@@ -153,9 +153,20 @@ class Legend(MacroElement):
         self.position = position
         rows = [f"<b>{escape_text(title)}</b>"]
         for label, colour, kind in items:
-            cls = {"dot": "atlas-dot", "area-dashed": "atlas-dash"}.get(kind, "")
+            if kind.startswith("line"):
+                dash = kind.partition(":")[2]
+                swatch = (
+                    f'<svg width="26" height="10" style="margin-right:6px;vertical-align:0">'
+                    f'<line x1="1" y1="5" x2="25" y2="5" stroke="{escape_text(colour)}" stroke-width="3"'
+                    + (f' stroke-dasharray="{escape_text(dash)}"' if dash else "")
+                    + "/></svg>"
+                )
+                rows.append(f"<div>{swatch}{escape_text(label)}</div>")
+                continue
+            cls = {"dot": "atlas-dot", "area-dashed": "atlas-dash", "dot-outline": "atlas-dot"}.get(kind, "")
+            border = ' border-color:#222' if kind == "dot-outline" else ""
             rows.append(
-                f'<div><i class="{cls}" style="background:{escape_text(colour)}"></i>{escape_text(label)}</div>'
+                f'<div><i class="{cls}" style="background:{escape_text(colour)};{border}"></i>{escape_text(label)}</div>'
             )
         self.html = "".join(rows)
 
@@ -168,6 +179,7 @@ def base_map(
     center: tuple[float, float] = DEFAULT_CENTER,
     zoom: int = DEFAULT_ZOOM,
     fit_iso3: Iterable[str] = (),
+    fit_bounds: tuple[float, float, float, float] | None = None,
 ) -> folium.Map:
     """Return the static part of a page map: basemap, context countries, attribution, offline assets.
 
@@ -185,6 +197,8 @@ def base_map(
         Initial Leaflet zoom level.
     fit_iso3 : iterable of str
         If given, the initial view fits these countries (overrides `center` and `zoom`).
+    fit_bounds : (west, south, east, north), optional
+        If given, the initial view fits this box in degrees (overrides `fit_iso3`).
     """
     if basemap not in BASEMAPS:
         raise ValueError(f"basemap was {basemap!r} but is expected to be in {list(BASEMAPS)}")
@@ -239,8 +253,10 @@ def base_map(
         ).add_to(m)
     _Attribution(ATTRIBUTION).add_to(m)
     fit = boundaries.loc[boundaries["iso3"].isin(set(fit_iso3))]
-    if len(fit):
-        west, south, east, north = (round(float(x), 2) for x in fit.total_bounds)
+    if fit_bounds is None and len(fit):
+        fit_bounds = tuple(float(x) for x in fit.total_bounds)
+    if fit_bounds is not None:
+        west, south, east, north = (round(float(x), 2) for x in fit_bounds)
         m.fit_bounds([[south, west], [north, east]], padding=(8, 8))
     return localize(m)
 
@@ -371,3 +387,120 @@ def country_at(boundaries: gpd.GeoDataFrame, lat: float, lon: float) -> str | No
     point = Point(lon, lat)
     hits = boundaries.loc[boundaries.geometry.intersects(point), "iso3"]
     return None if hits.empty else str(hits.iloc[0])
+
+
+def line_layer(
+    lines: gpd.GeoDataFrame,
+    *,
+    colour_column: str,
+    colours: Mapping[str, str],
+    title: str,
+    fg: folium.FeatureGroup | None = None,
+    weight: float = 3.0,
+    class_prefix: str = "atlas-line",
+) -> folium.FeatureGroup:
+    """Add `lines` (EPSG:4326, columns id, status, tip and `colour_column`) to a feature group, coloured by
+    `colour_column` and dashed by status (`styles.STATUS_DASHES`); return the group. Each path gets the CSS
+    classes ``<class_prefix>`` and ``<class_prefix>-<id>``."""
+    fg = fg if fg is not None else folium.FeatureGroup(name=title)
+    if len(lines) == 0:
+        return fg
+    data = lines[["id", "status", colour_column, "tip", "geometry"]]
+
+    def style(feature: dict) -> dict:
+        p = feature["properties"]
+        return {
+            "color": colours.get(p[colour_column], "#555555"),
+            "weight": weight,
+            "opacity": 0.95,
+            "dashArray": styles.STATUS_DASHES.get(p["status"]),
+            "className": f"{class_prefix} {class_prefix}-{p['id']}",
+        }
+
+    folium.GeoJson(
+        json.loads(data.to_json(drop_id=True)),
+        name=title,
+        style_function=style,
+        highlight_function=lambda _f: {"weight": weight + 3},
+        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
+    ).add_to(fg)
+    return localize(fg)
+
+
+def add_point_markers(fg: folium.FeatureGroup, points: pd.DataFrame, *, kind_colours: Mapping[str, str]) -> folium.FeatureGroup:
+    """Add a circle marker per row of `points` (lat, lon, kind, label as plain text) to `fg`, filled by kind;
+    each marker has the CSS class ``atlas-node``."""
+    for row in points.to_dict("records"):
+        if pd.isna(row["lat"]) or pd.isna(row["lon"]):
+            continue
+        folium.CircleMarker(
+            location=[float(row["lat"]), float(row["lon"])],
+            radius=5,
+            color="#222222",
+            weight=1.5,
+            fill=True,
+            fill_color=kind_colours.get(row["kind"], "#999999"),
+            fill_opacity=1.0,
+            class_name="atlas-node",
+            tooltip=folium.Tooltip(escape_text(row["label"])),
+        ).add_to(fg)
+    return localize(fg)
+
+
+def line_legend_items(
+    colours: Mapping[str, str], labels: Mapping[str, str], statuses: Sequence[str], present: Iterable[str]
+) -> list[tuple[str, str, str]]:
+    """Return legend rows: one line per category present (solid), one per status present (dashed, grey)."""
+    present = set(present)
+    items = [(labels.get(k, k), c, "line") for k, c in colours.items() if k in present]
+    for status in statuses:
+        dash = styles.STATUS_DASHES.get(status)
+        items.append((styles.INFRA_STATUS_LABELS.get(status, status), "#444444", f"line:{dash}" if dash else "line"))
+    return items
+
+
+def choropleth_layer(
+    countries: gpd.GeoDataFrame, *, title: str, unit: str = "", bins: Sequence[float] | None = None
+) -> folium.FeatureGroup:
+    """Return a feature group with countries (EPSG:4326; columns iso3, value (NaN = no data), tip) filled by
+    value in quantile classes of `styles.CHOROPLETH`; "no data" is drawn apart (pale, dashed) and listed in the
+    legend. Returns the group with its legend."""
+    values = countries["value"].dropna()
+    fg = folium.FeatureGroup(name=title)
+    if bins is None:
+        bins = sorted(set(values.quantile([0, 0.2, 0.4, 0.6, 0.8, 1.0]).round(1))) if len(values) else []
+    palette = styles.CHOROPLETH
+
+    def klass(v: float) -> int:
+        for i, edge in enumerate(bins[1:-1]):
+            if v <= edge:
+                return i
+        return max(len(bins) - 2, 0)
+
+    data = countries[["iso3", "tip", "geometry"]].assign(
+        cls=[-1 if pd.isna(v) else klass(float(v)) for v in countries["value"]]
+    )
+
+    def style(feature: dict) -> dict:
+        c = feature["properties"]["cls"]
+        if c < 0:
+            return {"fillColor": styles.NO_DATA.fill, "color": "#777777", "weight": 0.8, "dashArray": styles.NO_DATA.dash,
+                    "fillOpacity": 0.9, "className": "atlas-focus atlas-nodata"}
+        return {"fillColor": palette[min(c, len(palette) - 1)], "color": "#555555", "weight": 0.8, "fillOpacity": 0.8,
+                "className": "atlas-focus atlas-value"}
+
+    folium.GeoJson(
+        json.loads(data.to_json(drop_id=True)),
+        name=title,
+        style_function=style,
+        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
+    ).add_to(fg)
+    items = []
+    digits = 0 if bins and max(abs(b) for b in bins) >= 100 else 1
+    for i in range(max(len(bins) - 1, 0)):
+        label = f"{bins[i]:,.{digits}f} – {bins[i + 1]:,.{digits}f} {unit}".strip()
+        items.append((label, palette[min(i, len(palette) - 1)], "area"))
+    if data["cls"].lt(0).any():
+        items.append((styles.NO_DATA.label, styles.NO_DATA.fill, "area-dashed"))
+    Legend(title, items, position="topright").add_to(fg)
+    return localize(fg)

@@ -74,6 +74,7 @@ class RoutePlan:
     nodes: list[str]
     countries: list[str] = field(default_factory=list)
     border_crossings: list[str] = field(default_factory=list)
+    """Land border crossings as ``"CHN → KAZ at Khorgos"`` (a border-crossing node) or ``"... on <segment>"``."""
     sea_crossings: list[str] = field(default_factory=list)
 
     @property
@@ -148,10 +149,12 @@ def shortest_route(
         for iso3 in leg.countries:
             if iso3 not in countries:
                 countries.append(iso3)
-    borders = [
-        f"{graph.nodes[leg.start]['name']} → {graph.nodes[leg.end]['name']}"
-        for leg in legs
-        if graph.nodes[leg.start]["iso3"] != graph.nodes[leg.end]["iso3"] and leg.mode not in ("ferry", "sea")
-    ] + [graph.nodes[n]["name"] for n in path if graph.nodes[n]["kind"] == "rail_border_crossing"]
+    borders = []
+    for leg in legs:
+        a, b = graph.nodes[leg.start], graph.nodes[leg.end]
+        if a["iso3"] == b["iso3"] or leg.mode in ("ferry", "sea"):
+            continue
+        at = next((n["name"] for n in (b, a) if n["kind"] == "rail_border_crossing"), None)
+        borders.append(f"{a['iso3']} → {b['iso3']} " + (f"at {at}" if at else f"on {leg.name}"))
     seas = [leg.name for leg in legs if leg.mode in ("ferry", "sea")]
-    return RoutePlan(origin, destination, legs, path, countries, list(dict.fromkeys(borders)), seas)
+    return RoutePlan(origin, destination, legs, path, countries, borders, seas)

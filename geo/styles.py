@@ -59,3 +59,31 @@ def status_label(status: str) -> str:
 def status_style(status: str) -> StatusStyle:
     """Return the style of a status; unknown vocabulary falls back to the ``unknown`` style."""
     return STATUS_STYLES.get(status, STATUS_STYLES["unknown"])
+
+
+STATUS_DASHES: dict[str, str | None] = {
+    "operational": None,
+    "under_construction": "9 5",
+    "planned": "5 5",
+    "proposed": "2 6",
+    "stalled": "12 4 2 4",
+}
+"""Line dash by infrastructure status: solid only when operational."""
+INFRA_STATUS_LABELS = {
+    "operational": "Operational",
+    "under_construction": "Under construction",
+    "planned": "Planned",
+    "proposed": "Proposed",
+    "stalled": "Stalled",
+}
+MODE_COLOURS = {"rail": "#0072B2", "ferry": "#009E73", "sea": "#56B4E9", "road": "#E69F00"}
+"""Okabe-Ito colours by transport mode."""
+COMMODITY_COLOURS = {"oil": "#D55E00", "gas": "#0072B2", "electricity": "#E69F00"}
+"""Okabe-Ito colours by commodity."""
+NODE_COLOURS = {"seaport": "#0072B2", "ferry_terminal": "#009E73", "rail_border_crossing": "#ffffff", "hub": "#222222"}
+NODE_LABELS = {"seaport": "Seaport", "ferry_terminal": "Ferry terminal", "rail_border_crossing": "Rail border crossing",
+               "hub": "Hub"}
+CHOROPLETH = ("#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494")
+"""ColorBrewer YlGnBu, six classes (colour-blind safe)."""
+NO_DATA = StatusStyle("No data", "#f4f4f4", "2 3")
+ROUTE_HIGHLIGHT = "#CC79A7"

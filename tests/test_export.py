@@ -22,9 +22,9 @@ def test_round_trip(tiny_atlas, tmp_path, layer, fmt):
     path = write_frame(frame, tmp_path / f"out.{fmt}", fmt, layer=layer)
     back = read_back(path, fmt, layer=layer)
     assert len(back) == len(frame)
-    key = {"countries": "iso3", "memberships": "iso3", "meetings": "date", "sources": "id"}[layer]
+    key = {"countries": "iso3", "memberships": "iso3", "meetings": "date"}.get(layer, "id")
     assert back[key].astype(str).tolist() == frame[key].astype(str).tolist()
-    if "geometry" in getattr(frame, "columns", []) and layer != "meetings":
+    if "geometry" in getattr(frame, "columns", []) and layer not in ("meetings", "nodes"):
         originals = list(frame.geometry)
         if fmt == "csv":
             restored = shapely.from_wkt(back["geometry"].tolist())
@@ -58,12 +58,15 @@ def test_meetings_until_date(tiny_atlas):
 @pytest.mark.parametrize(
     ("layer", "filters", "message"),
     [
-        ("roads", Filters(), r"layer 'roads' is not one of countries, memberships, meetings, sources"),
+        ("roads", Filters(), r"layer 'roads' is not one of countries, memberships, meetings, sources, routes, nodes"),
+        ("routes", Filters(status=("stalled",)), r"unknown status stalled for layer 'routes'; expected one of operational"),
+        ("routes", Filters(corridor=("silk",)), r"unknown corridor silk; expected one of middle, middle_southern"),
+        ("energy", Filters(mode=("rail",)), r"--mode does not apply to layer 'energy'"),
         ("sources", Filters(iso3=("KAZ",)), r"--iso3 does not apply to layer 'sources' \(its filters: none\)"),
         ("meetings", Filters(body=("ots",)), r"--body does not apply to layer 'meetings' \(its filters: --iso3, --as-of\)"),
         ("memberships", Filters(iso3=("XXX",)), r"unknown ISO3 code\(s\) XXX"),
         ("memberships", Filters(body=("5plus3",)), r"unknown body 5plus3; expected one of ca_consultative, ots"),
-        ("memberships", Filters(status=("king",)), r"unknown status king; expected one of member"),
+        ("memberships", Filters(status=("king",)), r"unknown status king for layer 'memberships'; expected one of member"),
     ],
 )
 def test_bad_filters_are_named(tiny_atlas, layer, filters, message):

@@ -1,0 +1,84 @@
+"""Pipelines and power links as measured lines, and country indicators for a choropleth.
+
+Geometries in EPSG:4326; lengths geodesic km on WGS84. Lines run through named waypoints and are approximate.
+An indicator a source does not give stays missing (NaN) and is shown as "no data", never as zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import geopandas as gpd
+import pandas as pd
+
+from geo.lines import build_lines, measure_lines
+from geo.load import Atlas
+
+COMMODITY_LABELS = {"oil": "Oil", "gas": "Gas", "electricity": "Electricity"}
+INDICATOR_LABELS = {
+    "renewable_capacity_mw": "Renewable installed capacity (MW)",
+    "hydro_share_pct": "Hydropower share of electricity generation (%)",
+    "gas_production_bcm": "Natural gas production (bcm)",
+    "oil_production_kbd": "Oil production (thousand barrels/day)",
+}
+
+
+def _energy_lines(atlas: Atlas) -> gpd.GeoDataFrame:
+    lines = build_lines(atlas.energy_links, atlas.energy_waypoints, key="link_id")
+    return measure_lines(lines, atlas.boundaries)
+
+
+def energy_lines(atlas: Atlas) -> gpd.GeoDataFrame:
+    """Return every pipeline and power link as a measured line: the energy_links.csv columns plus waypoints,
+    geometry_sources, approximate, length_km, km_by_country, countries and length_ratio. Computed once per atlas."""
+    return atlas.derived("energy_lines", _energy_lines)
+
+
+def filter_energy(
+    lines: gpd.GeoDataFrame, *, commodity: Iterable[str] = (), status: Iterable[str] = (), iso3: Iterable[str] = ()
+) -> gpd.GeoDataFrame:
+    """Return the links matching every filter given; `iso3` keeps links that start, end or pass in a country."""
+    keep = pd.Series(True, index=lines.index)
+    for column, wanted in (("commodity", commodity), ("status", status)):
+        wanted = set(wanted)
+        if wanted:
+            keep &= lines[column].isin(wanted)
+    wanted = set(iso3)
+    if wanted:
+        keep &= lines["countries"].map(lambda c: bool(wanted & set(c.split(";"))))
+    return lines.loc[keep]
+
+
+def capacity_totals(lines: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Return capacity summed by commodity and unit (links without a capacity are counted apart, not as zero):
+    commodity, capacity_unit, links, with_capacity, total_capacity."""
+    rows = []
+    for (commodity, unit), group in lines.groupby(["commodity", lines["capacity_unit"].replace("", "—")], sort=True):
+        known = group["capacity"].dropna()
+        rows.append({"commodity": commodity, "capacity_unit": unit, "links": len(group),
+                     "with_capacity": len(known), "total_capacity": known.sum() if len(known) else None})
+    return pd.DataFrame(rows, columns=["commodity", "capacity_unit", "links", "with_capacity", "total_capacity"])
+
+
+def km_by_status(lines: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Return computed km by status: status, links, km."""
+    grouped = lines.groupby("status", sort=False).agg(links=("id", "size"), km=("length_km", "sum"))
+    return grouped.reset_index().assign(km=lambda f: f["km"].round())
+
+
+def latest_indicator(atlas: Atlas, indicator: str, iso3: list[str]) -> pd.DataFrame:
+    """Return one row per country in `iso3`: iso3, value (NaN = no data), year, unit, sources — the latest year
+    the data holds for `indicator`."""
+    rows = atlas.indicators[atlas.indicators["indicator"] == indicator].sort_values("year")
+    latest = rows.groupby("iso3").tail(1).set_index("iso3")
+    frame = pd.DataFrame({"iso3": iso3})
+    for column in ("value", "year", "unit", "sources"):
+        frame[column] = frame["iso3"].map(latest[column]) if len(latest) else None
+    frame["unit"] = frame["unit"].fillna("")
+    frame["sources"] = frame["sources"].fillna("")
+    return frame
+
+
+def links_of_country(lines: gpd.GeoDataFrame, iso3: str) -> gpd.GeoDataFrame:
+    """Return the links that start, end or pass through `iso3`."""
+    return lines[lines["countries"].map(lambda c: iso3 in c.split(";"))]

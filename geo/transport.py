@@ -1,0 +1,198 @@
+"""The Middle Corridor and its comparisons as layers: nodes, measured route segments, air links, the network.
+
+Geometries in EPSG:4326; lengths geodesic km on WGS84. Route lines run through named waypoints and are approximate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import geopandas as gpd
+import networkx as nx
+import numpy as np
+import pandas as pd
+from shapely.geometry import LineString
+
+from geo.lines import build_lines, measure_lines
+from geo.load import Atlas
+from geo.measure import GEOD
+from geo.network import build_network
+
+CORRIDOR_LABELS = {
+    "middle": "Middle Corridor (TITR)",
+    "middle_southern": "Middle Corridor, southern branch",
+    "cku": "China–Kyrgyzstan–Uzbekistan railway",
+    "northern": "Northern corridor (via Russia)",
+    "maritime": "Maritime route (via Suez)",
+}
+MODE_LABELS = {"rail": "Rail", "ferry": "Ferry", "sea": "Sea", "road": "Road"}
+
+
+def node_points(atlas: Atlas) -> gpd.GeoDataFrame:
+    """Return the nodes as points (EPSG:4326)."""
+    nodes = atlas.nodes
+    return gpd.GeoDataFrame(nodes.copy(), geometry=gpd.points_from_xy(nodes["lon"], nodes["lat"]), crs="EPSG:4326")
+
+
+def _route_lines(atlas: Atlas) -> gpd.GeoDataFrame:
+    lines = build_lines(atlas.routes, atlas.route_waypoints, key="route_id", ends=atlas.nodes)
+    return measure_lines(lines, atlas.boundaries)
+
+
+def route_lines(atlas: Atlas) -> gpd.GeoDataFrame:
+    """Return every route segment as a measured line: the routes.csv columns plus waypoints, geometry_sources,
+    approximate, length_km (geodesic), km_by_country, countries and length_ratio. Computed once per atlas."""
+    return atlas.derived("route_lines", _route_lines)
+
+
+def transport_network(atlas: Atlas) -> nx.MultiGraph:
+    """Return the network graph of `geo.network.build_network` for the atlas's nodes and measured segments."""
+
+    def build(a: Atlas) -> nx.MultiGraph:
+        lines = route_lines(a).assign(countries=lambda f: f["countries"].map(lambda c: [x for x in c.split(";") if x]))
+        return build_network(a.nodes, lines)
+
+    return atlas.derived("transport_network", build)
+
+
+def filter_routes(
+    lines: gpd.GeoDataFrame,
+    *,
+    corridor: Iterable[str] = (),
+    mode: Iterable[str] = (),
+    status: Iterable[str] = (),
+    iso3: Iterable[str] = (),
+) -> gpd.GeoDataFrame:
+    """Return the segments matching every filter given (a filter left empty keeps all); `iso3` keeps segments
+    that cross or touch one of the countries."""
+    keep = pd.Series(True, index=lines.index)
+    for column, wanted in (("corridor", corridor), ("mode", mode), ("status", status)):
+        wanted = set(wanted)
+        if wanted:
+            keep &= lines[column].isin(wanted)
+    wanted = set(iso3)
+    if wanted:
+        keep &= lines["countries"].map(lambda c: bool(wanted & set(c.split(";"))))
+    return lines.loc[keep]
+
+
+def filter_nodes(
+    nodes: gpd.GeoDataFrame, segments: gpd.GeoDataFrame, *, iso3: Iterable[str] = (), status: Iterable[str] = ()
+) -> gpd.GeoDataFrame:
+    """Return the nodes at the ends of `segments`, further limited to `iso3` and `status` if given."""
+    used = set(segments["from_node"]) | set(segments["to_node"])
+    keep = nodes["id"].isin(used)
+    if set(iso3):
+        keep &= nodes["iso3"].isin(set(iso3))
+    if set(status):
+        keep &= nodes["status"].isin(set(status))
+    return nodes.loc[keep]
+
+
+def corridor_summary(lines: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Return km by corridor and mode: corridor, segments, total_km, rail_km, sea_km (ferry + sea)."""
+    rows = []
+    for corridor, group in lines.groupby("corridor", sort=False):
+        rows.append(
+            {
+                "corridor": corridor,
+                "segments": len(group),
+                "total_km": round(group["length_km"].sum()),
+                "rail_km": round(group.loc[group["mode"] == "rail", "length_km"].sum()),
+                "sea_km": round(group.loc[group["mode"].isin(["ferry", "sea"]), "length_km"].sum()),
+            }
+        )
+    return pd.DataFrame(rows, columns=["corridor", "segments", "total_km", "rail_km", "sea_km"])
+
+
+def air_lines(atlas: Atlas, *, points: int = 24) -> gpd.GeoDataFrame:
+    """Return the air links as great-circle arcs (EPSG:4326) with their geodesic length_km."""
+    frame = atlas.air_links.copy()
+    geometries, lengths = [], []
+    for r in frame.to_dict("records"):
+        lon1, lat1, lon2, lat2 = r["origin_lon"], r["origin_lat"], r["destination_lon"], r["destination_lat"]
+        inner = GEOD.npts(lon1, lat1, lon2, lat2, points)
+        geometries.append(LineString([(lon1, lat1), *inner, (lon2, lat2)]))
+        lengths.append(round(GEOD.inv(lon1, lat1, lon2, lat2)[2] / 1000.0, 1))
+    frame["length_km"] = lengths
+    frame["approximate"] = False
+    return gpd.GeoDataFrame(frame, geometry=geometries, crs="EPSG:4326")
+
+
+def published_vs_computed(lines: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Return the lines with a published length: id, name, published_length_km, length_km, length_ratio."""
+    with_published = lines[lines["published_length_km"].notna()]
+    return with_published[["id", "name", "published_length_km", "length_km", "length_ratio"]].reset_index(drop=True)
+
+
+def named_route_lengths(atlas: Atlas) -> pd.DataFrame:
+    """Return the named routes (e.g. the Baku–Tbilisi–Kars railway) with the computed length of their segments
+    next to the published one: id, name, segments, published_length_km, length_km, length_ratio, sources."""
+    lines = route_lines(atlas).set_index("id")
+    frame = atlas.named_routes.copy()
+    frame["length_km"] = [
+        round(sum(lines.at[s, "length_km"] for s in cell.split(";") if s), 1) for cell in frame["segments"]
+    ]
+    frame["length_ratio"] = (frame["length_km"] / frame["published_length_km"]).round(3)
+    return frame[["id", "name", "segments", "published_length_km", "length_km", "length_ratio", "note", "sources"]]
+
+
+def nan_to_none(value):
+    """Return None for NaN (JSON and tables show unknown as empty), the value otherwise."""
+    return None if isinstance(value, float) and np.isnan(value) else value
+
+
+def nearest_feature(frame: gpd.GeoDataFrame, lat: float, lon: float, *, max_deg: float) -> str | None:
+    """Return the id of the feature of `frame` (EPSG:4326) nearest to a clicked point, if within `max_deg`
+    degrees (a screen-sized tolerance the caller scales with the zoom level), else None."""
+    import shapely
+    from shapely.geometry import Point
+
+    if len(frame) == 0:
+        return None
+    # Planar distance in degrees on purpose: the tolerance is about the screen, not the ground.
+    distances = shapely.distance(frame.geometry.to_numpy(), Point(lon, lat))
+    best = int(np.argmin(distances))
+    return str(frame["id"].iloc[best]) if distances[best] <= max_deg else None
+
+
+COMPARISON_JOURNEYS = (
+    ("middle", "Middle Corridor", "xian", "prague", {"avoid_iso3": ["RUS"]}),
+    ("northern", "Northern corridor", "xian", "duisburg", {"exclude_modes": ["ferry", "sea"]}),
+    ("maritime", "Maritime route via Suez", "shanghai-port", "rotterdam-port", {"exclude_modes": ["rail", "ferry", "road"]}),
+)
+"""Representative China → Europe journeys for comparing corridors: (corridor, label, from node, to node,
+constraints). The distances come from the network; a journey whose nodes are missing from the data is skipped."""
+
+
+def corridor_journeys(atlas: Atlas) -> pd.DataFrame:
+    """Return the distance of each `COMPARISON_JOURNEYS` journey on the network next to the published transit
+    times of its corridor: corridor, journey, km, legs, sea_km, days (published ranges, with their origin and
+    destination)."""
+    from geo.network import NoRoute, shortest_route
+
+    graph = transport_network(atlas)
+    names = dict(zip(atlas.nodes["id"], atlas.nodes["name"]))
+    rows = []
+    for corridor, label, start, end, constraints in COMPARISON_JOURNEYS:
+        if start not in graph or end not in graph:
+            continue
+        try:
+            plan = shortest_route(graph, start, end, statuses=["operational"], **constraints)
+        except NoRoute:
+            continue
+        times = atlas.transit_times[atlas.transit_times["corridor"] == corridor]
+        days = "; ".join(
+            f"{t['days_min']:g}–{t['days_max']:g} days ({t['origin']} → {t['destination']})" for t in times.to_dict("records")
+        )
+        rows.append(
+            {
+                "corridor": label,
+                "journey": f"{names[start]} → {names[end]}",
+                "km": round(plan.total_km),
+                "legs": len(plan.legs),
+                "sea_km": round(sum(leg.length_km for leg in plan.legs if leg.mode in ("ferry", "sea"))),
+                "published_days": days,
+            }
+        )
+    return pd.DataFrame(rows, columns=["corridor", "journey", "km", "legs", "sea_km", "published_days"])

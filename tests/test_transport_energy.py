@@ -1,0 +1,162 @@
+"""Transport and energy layers: validation of their files, measured lines, filters, indicator join, CLI."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from geo._errors import DataError
+from geo.cli import main
+from geo.energy import capacity_totals, energy_lines, filter_energy, latest_indicator, links_of_country
+from geo.load import load_atlas
+from geo.transport import filter_routes, named_route_lengths, nearest_feature, route_lines
+from tests.conftest import rows, write_csv
+
+
+def test_route_lines_run_through_nodes_and_waypoints(tiny_atlas):
+    lines = route_lines(tiny_atlas).set_index("id")
+    assert list(lines.loc["xian-aktau"].geometry.coords) == [(49.5, 40.5), (45.0, 40.5), (40.5, 40.5)]
+    assert lines.loc["xian-aktau", "waypoints"] == "Xi'an → Midway → Aktau"
+    assert bool(lines.loc["xian-aktau", "approximate"]) is True
+    assert lines.loc["aktau-baku", "length_ratio"] == pytest.approx(lines.loc["aktau-baku", "length_km"] / 470, abs=1e-3)
+    assert set(lines.loc["xian-aktau", "countries"].split(";")) >= {"KAZ", "RUS"}
+
+
+def test_named_routes_sum_their_segments(tiny_atlas):
+    named = named_route_lengths(tiny_atlas).iloc[0]
+    lines = route_lines(tiny_atlas).set_index("id")
+    assert named["length_km"] == pytest.approx(lines.loc["xian-aktau", "length_km"] + lines.loc["aktau-baku", "length_km"], abs=0.1)
+
+
+def test_route_filters(tiny_atlas):
+    lines = route_lines(tiny_atlas)
+    assert filter_routes(lines, mode=["ferry"])["id"].tolist() == ["aktau-baku"]
+    assert filter_routes(lines, iso3=["RUS"])["id"].tolist() == ["xian-aktau"]
+    assert len(filter_routes(lines)) == 2
+
+
+def test_nearest_feature(tiny_atlas):
+    lines = route_lines(tiny_atlas)
+    assert nearest_feature(lines, 40.6, 43.0, max_deg=0.5) in {"xian-aktau", "aktau-baku"}
+    assert nearest_feature(lines, 45.0, 43.0, max_deg=0.5) is None
+
+
+def test_energy_lines_and_totals(tiny_atlas):
+    lines = energy_lines(tiny_atlas).set_index("id")
+    assert lines.loc["btc", "length_ratio"] == pytest.approx(lines.loc["btc", "length_km"] / 1768, abs=1e-3)
+    assert pd.isna(lines.loc["cable", "length_ratio"])  # no published length: no ratio, not zero
+    totals = capacity_totals(energy_lines(tiny_atlas)).set_index("commodity")
+    assert totals.loc["oil", "total_capacity"] == 1_000_000
+    assert totals.loc["electricity", "with_capacity"] == 0 and pd.isna(totals.loc["electricity", "total_capacity"])
+    assert filter_energy(energy_lines(tiny_atlas), status=["proposed"])["id"].tolist() == ["cable"]
+    assert links_of_country(energy_lines(tiny_atlas), "AZE")["id"].tolist() == ["btc", "cable"]
+
+
+def test_indicator_missing_stays_missing(tiny_atlas):
+    values = latest_indicator(tiny_atlas, "renewable_capacity_mw", ["KAZ", "TKM", "AZE"]).set_index("iso3")
+    assert values.loc["KAZ", "value"] == 5419 and values.loc["TKM", "value"] == 2
+    assert pd.isna(values.loc["AZE", "value"])  # no row: no data, never zero
+    assert latest_indicator(tiny_atlas, "hydro_share_pct", ["KAZ"])["value"].isna().all()
+
+
+@pytest.mark.parametrize(
+    ("file", "row", "column", "value", "message"),
+    [
+        ("energy_links.csv", 0, "capacity_unit", "barrels", r"column 'capacity_unit': found 'barrels', expected one of bcm/yr, bbl/d, Mt/yr, MW"),
+        ("energy_links.csv", 0, "status", "finished", r"column 'status': found 'finished', expected one of operational, under_construction, planned, proposed, stalled"),
+        ("energy_links.csv", 0, "commodity", "coal", r"column 'commodity': found 'coal', expected one of oil, gas, electricity"),
+        ("routes.csv", 1, "to_node", "paris", r"routes\.csv, row 2 \(line 3\), column 'to_node': found 'paris', expected an id listed in nodes\.csv"),
+        ("routes.csv", 0, "mode", "camel", r"column 'mode': found 'camel', expected one of rail, ferry, sea, road"),
+        ("nodes.csv", 1, "capacity_unit", "", r"nodes\.csv, row 2 \(line 3\), column 'capacity_unit': found '', expected a unit when capacity is given"),
+        ("route_waypoints.csv", 0, "route_id", "nowhere", r"column 'route_id': found 'nowhere', expected an id listed in routes\.csv"),
+        ("named_routes.csv", 0, "segments", "xian-aktau;ghost", r"expected ids listed in routes\.csv, separated by ';' \(unknown: ghost\)"),
+        ("transit_times.csv", 0, "days_max", "5", r"column 'days_max': found '5', expected at least days_min \(10\)"),
+        ("indicators.csv", 1, "value", "n/a", r"column 'value': found 'n/a', expected a number"),
+    ],
+)
+def test_transport_and_energy_validation(tiny_data, file, row, column, value, message):
+    table = rows(file)
+    table[row][column] = value
+    write_csv(tiny_data, file, table)
+    with pytest.raises(DataError, match=message):
+        load_atlas(tiny_data)
+
+
+def test_duplicate_waypoint_sequence(tiny_data):
+    table = rows("energy_waypoints.csv")
+    table[1]["seq"] = "1"
+    write_csv(tiny_data, "energy_waypoints.csv", table)
+    with pytest.raises(DataError, match=r"energy_waypoints\.csv, row 2 \(line 3\), column 'seq': found '1', expected a unique link_id \+ seq \(row 1 has btc/1 too\)"):
+        load_atlas(tiny_data)
+
+
+def test_energy_line_needs_two_points(tiny_data):
+    table = [r for r in rows("energy_waypoints.csv") if not (r["link_id"] == "cable" and r["seq"] == "2")]
+    write_csv(tiny_data, "energy_waypoints.csv", table)
+    with pytest.raises(DataError, match=r"energy_waypoints\.csv, column 'link_id': found 'cable', expected at least 2 points for cable \(found 1\)"):
+        load_atlas(tiny_data)
+
+
+def test_cli_route_and_geojson(tiny_data, tmp_path, capsys):
+    assert main(["--data-dir", str(tiny_data), "route", "xian", "baku"]) == 0
+    out = capsys.readouterr().out
+    assert "1. Xi'an → Aktau" in out and "Total:" in out and "Sea crossings: Aktau–Baku ferry" in out
+    path = tmp_path / "r.geojson"
+    assert main(["--data-dir", str(tiny_data), "route", "xian", "baku", "--format", "geojson", "-o", str(path)]) == 0
+    doc = json.loads(path.read_text())
+    assert [f["properties"]["segment"] for f in doc["features"]] == ["xian-aktau", "aktau-baku"]
+    assert doc["route"]["total_km"] > 0
+    assert main(["--data-dir", str(tiny_data), "route", "xian", "baku", "--exclude-mode", "ferry"]) == 3
+    assert "no route from Xi'an to Baku" in capsys.readouterr().err
+    assert main(["--data-dir", str(tiny_data), "route", "xian", "baku", "--avoid", "ZZZ"]) == 3
+
+
+@pytest.mark.parametrize(
+    ("argv", "rows_expected"),
+    [
+        (["export", "routes", "--mode", "ferry"], 1),
+        (["export", "nodes", "--iso3", "KAZ"], 1),
+        (["export", "air_links", "--iso3", "UZB"], 1),
+        (["export", "energy", "--commodity", "oil"], 1),
+        (["export", "energy", "--status", "proposed", "stalled"], 1),
+    ],
+)
+def test_cli_exports_new_layers(tiny_data, tmp_path, argv, rows_expected):
+    out = tmp_path / "x.geojson"
+    assert main(["--data-dir", str(tiny_data), *argv, "-o", str(out)]) == 0
+    assert len(json.loads(out.read_text())["features"]) == rows_expected
+
+
+# The shipped data: the acceptance checks of the transport and energy issues.
+
+@pytest.fixture(scope="module")
+def shipped():
+    return load_atlas()
+
+
+def test_xian_to_istanbul_avoiding_russia_crosses_the_caspian(shipped):
+    from geo.routing import plan_route
+
+    plan = plan_route(shipped, "xian", "istanbul", avoid_iso3=["RUS"])
+    assert "RUS" not in plan.countries
+    assert any("Caspian" in shipped.routes.set_index("id").at[leg.segment, "note"] or leg.mode == "ferry" for leg in plan.legs)
+    assert {"KAZ", "AZE", "GEO", "TUR"} <= set(plan.countries)
+
+
+def test_network_has_no_unmarked_dangling_ends(shipped):
+    from geo.network import dangling_nodes
+    from geo.transport import transport_network
+
+    assert dangling_nodes(transport_network(shipped)) == []
+
+
+def test_every_segment_and_link_cites_a_source(shipped):
+    assert (shipped.routes["sources"] != "").all() and (shipped.energy_links["sources"] != "").all()
+
+
+def test_btc_is_measured_against_its_published_length(shipped):
+    btc = energy_lines(shipped).set_index("id").loc["btc"]
+    assert btc["published_length_km"] == 1768
+    assert btc["length_ratio"] == pytest.approx(btc["length_km"] / 1768, abs=1e-3)
