@@ -18,7 +18,7 @@ from geo.load import Atlas, data_signature, load_atlas
 from geo.maps import ATTRIBUTION_TEXT, DISCLAIMER
 
 APP_ROOT = Path(__file__).resolve().parent.parent
-MAP_HEIGHT = 560
+MAP_HEIGHT = 620
 
 
 def _ensure_router() -> None:

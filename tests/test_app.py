@@ -14,7 +14,7 @@ from geo.load import DATA_DIR_ENV
 from tests.browser_support import REPO
 from tests.conftest import rows, write_csv
 
-PAGES = ["pages/overview.py", "pages/membership.py"]
+PAGES = ["pages/overview.py", "pages/membership.py", "pages/transport.py", "pages/energy.py"]
 
 
 def run_page(path: str) -> AppTest:
@@ -31,11 +31,12 @@ def map_element(at: AppTest):
     return next(e for e in at.get("component_instance") if e.proto.component_name == "streamlit_folium.st_folium")
 
 
-def features(args: dict) -> list[dict]:
-    """Return the GeoJSON features added by the page's dynamic layer."""
+def features(args: dict, kind: str = "Polygon") -> list[dict]:
+    """Return the GeoJSON features of one geometry kind ("Polygon" covers MultiPolygon; "LineString") added by
+    the page's dynamic layer."""
     found = []
     for blob in re.findall(r"_add\((\{.*?\})\);", args["feature_group"], flags=re.S):
-        found.extend(json.loads(blob)["features"])
+        found.extend(f for f in json.loads(blob)["features"] if kind in f["geometry"]["type"])
     return found
 
 
@@ -206,3 +207,76 @@ def test_membership_click_profile(monkeypatch):
     assert "Hosted:" not in text  # Azerbaijan hosted no meeting
     profile = table_with(at, "body")
     assert {"CA Consultative Meetings", "OTS", "CIS"} <= set(profile["body"])
+
+
+def line_ids(at: AppTest) -> set[str]:
+    return {f["properties"]["id"] for f in features(map_args(at), "LineString")}
+
+
+def test_transport_filters_counts_and_map(monkeypatch):
+    monkeypatch.delenv(DATA_DIR_ENV, raising=False)
+    at = run_page("pages/transport.py")
+    script = map_args(at)["script"]
+    everything = line_ids(at)
+    assert {"aktau-baku-ferry", "alat-tbilisi", "shanghai-portsaid"} <= everything
+    at.multiselect(key="transport_mode").set_value(["ferry"]).run()
+    ferries = line_ids(at)
+    assert ferries and ferries < everything and "alat-tbilisi" not in ferries
+    assert at.metric[0].value == f"{len(ferries)} of {len(everything)}"
+    at.multiselect(key="transport_mode").set_value(["rail", "ferry", "sea", "road"]).run()
+    at.multiselect(key="transport_corridor").set_value(["cku"]).run()
+    assert line_ids(at) == {"kashgar-torugart", "torugart-andijan"}
+    at.multiselect(key="transport_status").set_value(["operational"]).run()
+    assert line_ids(at) == set()
+    assert map_args(at)["script"] == script  # filters change the layer, not the map
+    assert not at.exception
+
+
+def test_transport_route_planner(monkeypatch):
+    monkeypatch.delenv(DATA_DIR_ENV, raising=False)
+    at = run_page("pages/transport.py")
+    assert "atlas-plan" not in map_args(at)["feature_group"]  # no route drawn until asked
+    at.toggle(key="transport_plan_on").set_value(True).run()
+    at.selectbox(key="transport_from").set_value("xian").run()
+    at.selectbox(key="transport_to").set_value("istanbul").run()
+    at.multiselect(key="transport_avoid").set_value(["RUS"]).run()
+    text = " ".join(m.value for m in at.markdown)
+    assert "Sea crossings:" in text and "Russia" not in text.split("countries:")[1].split("Border")[0]
+    legs = table_with(at, "segment")
+    assert "aktau-baku-ferry" in set(legs["segment"]) or "kuryk-baku-ferry" in set(legs["segment"])
+    assert "atlas-plan" in map_args(at)["feature_group"]
+    at.multiselect(key="transport_exclude").set_value(["ferry"]).run()
+    assert "No route:" in at.warning[0].value and not at.exception
+
+
+def test_transport_click_segment_shows_facts(monkeypatch):
+    monkeypatch.delenv(DATA_DIR_ENV, raising=False)
+    at = run_page("pages/transport.py")
+    at.session_state[map_element(at).key] = {"last_object_clicked": {"lat": 41.3, "lng": 45.3}}  # Alat–Tbilisi line
+    at.run()
+    heads = [h.value for h in at.subheader]
+    assert any("Tbilisi" in h or "Ganja" in h for h in heads)
+    text = " ".join(m.value for m in at.markdown)
+    assert "Geodesic length" in text and "Km by country" in text
+
+
+def test_energy_filters_choropleth_and_country_view(monkeypatch):
+    monkeypatch.delenv(DATA_DIR_ENV, raising=False)
+    at = run_page("pages/energy.py")
+    script = map_args(at)["script"]
+    assert {"btc", "tanap", "tcgp"} <= line_ids(at)
+    focus_polygons = features(map_args(at))
+    assert len(focus_polygons) == 9  # the choropleth of the focus countries
+    assert "No data" in map_args(at)["feature_group"] or all("no data" not in f["properties"]["tip"] for f in focus_polygons)
+    at.multiselect(key="energy_commodity").set_value(["electricity"]).run()
+    assert line_ids(at) <= {"black-sea-cable", "ca-az-green-corridor", "casa-1000"}
+    at.multiselect(key="energy_commodity").set_value(["oil", "gas", "electricity"]).run()
+    at.multiselect(key="energy_status").set_value(["proposed"]).run()
+    assert "tcgp" in line_ids(at) and "btc" not in line_ids(at)
+    at.selectbox(key="energy_country").set_value("TKM").run()
+    text = " ".join(m.value for m in at.markdown)
+    assert "If the links not yet operational were built" in text and "Azerbaijan" in text
+    assert map_args(at)["script"] == script
+    ratios = table_with(at, "Computed / published")
+    assert ratios.set_index("Line").loc[lambda f: f.index.str.contains("Tbilisi.Ceyhan")]["Published km"].iloc[0] == 1768
+    assert not at.exception

@@ -98,3 +98,31 @@ def test_membership_filters_update_the_map_in_place(browser, app_url, tmp_path):
     page.screenshot(path=str(tmp_path / "membership.png"), full_page=True)
     assert watch.problems() == [], "\n".join(watch.problems())
     context.close()
+
+
+@pytest.mark.parametrize(
+    ("path", "filter_key_label", "option"),
+    [("transport", "Mode", "Ferry"), ("energy", "Commodity", "Electricity")],
+)
+def test_line_pages_draw_and_filter_in_place(browser, app_url, tmp_path, path, filter_key_label, option):
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1100})
+    page = context.new_page()
+    watch = watch_page(context, page)
+    page.goto(f"{app_url}/{path}", wait_until="domcontentloaded")
+    frame = page.frame_locator(MAP_FRAME)
+    expect(frame.locator("path.atlas-line").first).to_be_attached(timeout=60_000)
+    before = frame.locator("path.atlas-line").count()
+    assert before >= 10
+    expect(frame.locator(".atlas-legend").first).to_be_visible()
+    map_frame = next(f for f in page.frames if f.locator(".leaflet-container").count())
+    map_frame.evaluate("window.__atlasMarker = 'kept'")
+    # Remove one option from the multiselect: its lines leave the map, the map itself stays.
+    box = page.locator('[data-testid="stMultiSelect"]').filter(has_text=filter_key_label)
+    box.get_by_role("button", name=f"Remove {option}").click()
+    expect(frame.locator("path.atlas-line")).not_to_have_count(before, timeout=30_000)
+    assert map_frame.evaluate("window.__atlasMarker") == "kept"
+    page.screenshot(path=str(tmp_path / f"{path}.png"), full_page=True)
+    assert watch.problems() == [], "\n".join(watch.problems())
+    context.close()

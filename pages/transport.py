@@ -1,0 +1,216 @@
+"""Transport: the Middle Corridor and its comparisons as a network to filter, measure and route on."""
+
+import folium
+import pandas as pd
+import streamlit as st
+
+from geo import styles
+from geo.export import Filters, export_frame
+from geo.lines import country_km_table
+from geo.maps import BASEMAPS, Legend, add_point_markers, base_map, escape_text, line_layer, line_legend_items
+from geo.measure import SEA, format_parts
+from geo.network import NoRoute
+from geo.routing import plan_legs, plan_route
+from geo.transport import (
+    CORRIDOR_LABELS, MODE_LABELS, air_lines, corridor_journeys, corridor_summary, filter_nodes, filter_routes,
+    named_route_lengths, nearest_feature, node_points, published_vs_computed, route_lines,
+)
+from pages._ui import atlas, boundary_notice, download_buttons, md_escape, show_map, source_links
+
+a = atlas()
+names = a.country_names()
+lines_all = route_lines(a)
+nodes_all = node_points(a)
+node_names = dict(zip(nodes_all["id"], nodes_all["name"]))
+statuses = list(styles.INFRA_STATUS_LABELS)[:4]
+
+st.title("Transport: the Middle Corridor as a network")
+st.caption(
+    "Segments are drawn through named waypoints and are approximate; lengths are geodesic (WGS84) through those "
+    "points. Published lengths, where they exist, are shown beside them."
+)
+
+with st.sidebar:
+    corridors = st.multiselect(
+        "Corridor", list(CORRIDOR_LABELS), default=list(CORRIDOR_LABELS), format_func=CORRIDOR_LABELS.get,
+        key="transport_corridor",
+    )
+    modes = st.multiselect("Mode", list(MODE_LABELS), default=list(MODE_LABELS), format_func=MODE_LABELS.get, key="transport_mode")
+    chosen_status = st.multiselect(
+        "Status", statuses, default=statuses, format_func=styles.INFRA_STATUS_LABELS.get, key="transport_status"
+    )
+    countries = st.multiselect(
+        "Crossing country (empty: all)", sorted(set(";".join(lines_all["countries"]).split(";")) - {""}, key=names.get),
+        format_func=lambda c: names.get(c, c), key="transport_iso3",
+    )
+    show_air = st.toggle("Air links between the region's cities", value=False, key="transport_air")
+    basemap = st.selectbox("Basemap", list(BASEMAPS), format_func=lambda k: BASEMAPS[k].label, key="transport_basemap")
+
+corridor_bounds = tuple(lines_all[lines_all["corridor"].isin(["middle", "middle_southern", "cku"])].total_bounds)
+segments = filter_routes(lines_all, corridor=corridors, mode=modes, status=chosen_status, iso3=countries)
+nodes = filter_nodes(nodes_all, segments)
+m1, m2, m3, m4 = st.columns(4)
+m1.metric("Segments", f"{len(segments)} of {len(lines_all)}")
+m2.metric("Nodes", len(nodes))
+m3.metric("Rail km", f"{segments.loc[segments['mode'] == 'rail', 'length_km'].sum():,.0f}")
+m4.metric("Sea and ferry km", f"{segments.loc[segments['mode'].isin(['ferry', 'sea']), 'length_km'].sum():,.0f}")
+
+# Route planner (its result is drawn on the map).
+plan = None
+with st.expander("Plan a route", expanded=bool(st.session_state.get("transport_plan_on"))):
+    st.toggle("Plan a route and draw it on the map", key="transport_plan_on")
+    ids = sorted(nodes_all["id"], key=node_names.get)
+    c1, c2 = st.columns(2)
+    origin = c1.selectbox("From", ids, index=ids.index("xian") if "xian" in ids else 0, format_func=node_names.get, key="transport_from")
+    destination = c2.selectbox(
+        "To", ids, index=ids.index("istanbul") if "istanbul" in ids else 1, format_func=node_names.get, key="transport_to"
+    )
+    c3, c4, c5 = st.columns([2, 2, 1])
+    avoid = c3.multiselect("Avoid countries", sorted(names, key=names.get), format_func=names.get, key="transport_avoid")
+    no_modes = c4.multiselect("Exclude modes", list(MODE_LABELS), format_func=MODE_LABELS.get, key="transport_exclude")
+    future = c5.checkbox("Include lines not yet operational", key="transport_future")
+    if st.session_state.get("transport_plan_on"):
+        try:
+            plan = plan_route(
+                a, origin, destination, avoid_iso3=avoid, exclude_modes=no_modes,
+                statuses=statuses if future else ["operational"],
+            )
+        except NoRoute as exc:
+            st.warning(f"No route: {exc}.")
+    if plan is not None:
+        legs = plan_legs(a, plan)
+        st.markdown(
+            f"**{md_escape(node_names[origin])} → {md_escape(node_names[destination])}: {plan.total_km:,.0f} km** in "
+            f"{len(plan.legs)} legs · countries: {md_escape(', '.join(names.get(c, c) for c in plan.countries))}"
+        )
+        if plan.border_crossings:
+            st.markdown("Border crossings: " + md_escape("; ".join(plan.border_crossings)))
+        if plan.sea_crossings:
+            st.markdown("Sea crossings: " + md_escape("; ".join(plan.sea_crossings)))
+        st.dataframe(legs.drop(columns="geometry"), hide_index=True, width="stretch")
+
+# The map's changing layer.
+layer = folium.FeatureGroup(name="transport")
+if plan is not None:
+    route_geom = plan_legs(a, plan)
+    folium.GeoJson(
+        route_geom[["geometry"]].to_json(drop_id=True),
+        style_function=lambda _f: {"color": styles.ROUTE_HIGHLIGHT, "weight": 10, "opacity": 0.55, "className": "atlas-plan"},
+        interactive=False,
+    ).add_to(layer)
+if show_air:
+    air = air_lines(a)
+    air["status"] = air["operating_verified"].map({"true": "operational", "false": "stalled"}).fillna("proposed")
+    air["kind"] = "air"
+    air["tip"] = [
+        f'<div class="atlas-tip"><b>{escape_text(r["origin_city"])} – {escape_text(r["destination_city"])}</b><br>'
+        f'{escape_text(r["carrier"] or "carrier unknown")}, first flight {escape_text(r["first_flight"] or "unknown")}<br>'
+        f'operating: {"verified" if r["operating_verified"] == "true" else "suspended" if r["operating_verified"] == "false" else "unknown"}</div>'
+        for r in air.to_dict("records")
+    ]
+    line_layer(air, colour_column="kind", colours={"air": "#777777"}, title="Air links", fg=layer, weight=1.5,
+               class_prefix="atlas-air")
+segments = segments.assign(
+    tip=[
+        f'<div class="atlas-tip"><b>{escape_text(r["name"])}</b><br>{escape_text(MODE_LABELS[r["mode"]])}, '
+        f'{escape_text(styles.INFRA_STATUS_LABELS[r["status"]].lower())}; {r["length_km"]:,.0f} km (approximate)</div>'
+        for r in segments.to_dict("records")
+    ]
+)
+line_layer(segments, colour_column="mode", colours=styles.MODE_COLOURS, title="Segments", fg=layer)
+add_point_markers(
+    layer,
+    nodes.assign(label=[f"{n} ({styles.NODE_LABELS[k]}, {styles.INFRA_STATUS_LABELS[s].lower()})"
+                        for n, k, s in zip(nodes["name"], nodes["kind"], nodes["status"])]),
+    kind_colours=styles.NODE_COLOURS,
+)
+legend = line_legend_items(styles.MODE_COLOURS, MODE_LABELS, [s for s in statuses if s in set(segments["status"])], segments["mode"])
+legend += [(styles.NODE_LABELS[k], c, "dot-outline") for k, c in styles.NODE_COLOURS.items() if k in set(nodes["kind"])]
+if show_air:
+    legend.append(("Air link (dotted: status unknown)", "#777777", "line"))
+if plan is not None:
+    legend.append(("Planned route", styles.ROUTE_HIGHLIGHT, "line"))
+Legend("Transport network", legend).add_to(layer)
+
+left, right = st.columns([5, 2], gap="medium")
+with left:
+    clicked = show_map(
+        base_map(a.boundaries, exclude_iso3=(), basemap=basemap, fit_bounds=corridor_bounds), layer, key="transport_map"
+    )
+    boundary_notice(a)
+with right:
+    point = (clicked or {}).get("last_object_clicked") or {}
+    picked = None
+    if {"lat", "lng"} <= point.keys():
+        picked_node = nearest_feature(nodes, point["lat"], point["lng"], max_deg=0.35)
+        picked = ("node", picked_node) if picked_node else ("segment", nearest_feature(segments, point["lat"], point["lng"], max_deg=0.6))
+    if picked and picked[1]:
+        kind, pid = picked
+        if kind == "node":
+            r = nodes_all.set_index("id").loc[pid]
+            st.subheader(r["name"])
+            st.markdown(
+                f"{md_escape(styles.NODE_LABELS[r['kind']])} in {md_escape(names.get(r['iso3'], r['iso3']))} · "
+                f"{md_escape(styles.INFRA_STATUS_LABELS[r['status']])}"
+                + (f" · opened {md_escape(r['opened'])}" if r["opened"] else "")
+                + (f" · capacity {r['capacity']:,g} {md_escape(r['capacity_unit'])}" if pd.notna(r["capacity"]) else " · capacity unknown")
+            )
+            if r["note"]:
+                st.caption(r["note"])
+            st.markdown(source_links(a, r["sources"]))
+        else:
+            r = lines_all.set_index("id").loc[pid]
+            st.subheader(r["name"])
+            published = f"{r['published_length_km']:,.1f} km" if pd.notna(r["published_length_km"]) else "none"
+            st.markdown(
+                f"{md_escape(MODE_LABELS[r['mode']])} · {md_escape(CORRIDOR_LABELS[r['corridor']])} · "
+                f"{md_escape(styles.INFRA_STATUS_LABELS[r['status']])}"
+                + (f" · opened {md_escape(r['opened'])}" if r["opened"] else "")
+                + (f" · capacity {r['capacity']:,g} {md_escape(r['capacity_unit'])}" if pd.notna(r["capacity"]) else " · capacity unknown")
+            )
+            st.markdown(
+                f"**Geodesic length {r['length_km']:,.0f} km** (approximate, through the waypoints) · published: {published}"
+            )
+            st.markdown("Km by country: " + md_escape(format_parts(r["km_by_country"], {**names, SEA: "sea"})))
+            st.caption(f"Waypoints: {r['waypoints']}")
+            if r["note"]:
+                st.caption(r["note"])
+            st.markdown(source_links(a, f"{r['sources']};{r['geometry_sources']}"))
+    else:
+        st.caption("Click a segment or a node on the map for its facts and sources.")
+
+st.subheader("Measured: kilometres by corridor and by country")
+summary = corridor_summary(segments).assign(corridor=lambda f: f["corridor"].map(CORRIDOR_LABELS))
+st.dataframe(summary, hide_index=True, width="stretch")
+by_country = country_km_table(segments, names)
+pivot = by_country.groupby("country", as_index=False)["km"].sum().sort_values("km", ascending=False)
+c1, c2 = st.columns(2)
+c1.dataframe(pivot.rename(columns={"country": "Country", "km": "Route km"}).round(0), hide_index=True, width="stretch")
+published = pd.concat(
+    [published_vs_computed(segments).assign(kind="segment"),
+     named_route_lengths(a)[["id", "name", "published_length_km", "length_km", "length_ratio"]].assign(kind="named route")]
+)
+c2.dataframe(
+    published.rename(columns={"name": "Line", "published_length_km": "Published km", "length_km": "Computed km",
+                              "length_ratio": "Computed / published"}).drop(columns=["id"]),
+    hide_index=True, width="stretch",
+)
+
+st.subheader("Corridors compared")
+st.dataframe(corridor_journeys(a), hide_index=True, width="stretch")
+st.caption("Distances are shortest paths on this network; transit times are the published ranges cited in the data.")
+volumes = a.titr_volumes.dropna(subset=["cargo_mt"]).assign(year=lambda f: f["year"].astype(int).astype(str))
+st.markdown("**Cargo on the Trans-Caspian International Transport Route (million tonnes)**")
+st.bar_chart(volumes.set_index("year")["cargo_mt"], height=220)
+with st.expander("Transit times and volumes with their sources"):
+    st.dataframe(a.transit_times, hide_index=True, width="stretch")
+    st.dataframe(a.titr_volumes, hide_index=True, width="stretch")
+
+view_filter = Filters(corridor=tuple(corridors), mode=tuple(modes), status=tuple(chosen_status), iso3=tuple(countries))
+download_buttons(lambda: export_frame(a, "routes", view_filter), layer="routes", filters=view_filter,
+                 key="transport_routes_export", label="Segments shown")
+
+with st.expander("Sources for this view"):
+    cited = ";".join([*segments["sources"], *segments["geometry_sources"], *nodes["sources"],
+                      *(a.titr_volumes["sources"]), *(a.transit_times["sources"])])
+    st.markdown(source_links(a, cited))
