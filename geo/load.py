@@ -296,11 +296,24 @@ INDICATORS = v.TableSpec(
     ),
 )
 
+STORIES = v.TableSpec(
+    "stories.csv",
+    (
+        v.Column("story", v.slug, required=True),
+        v.Column("step", v.number(1, 99, integer=True), required=True),
+        v.Column("title", v.text, required=True),
+        v.Column("caption", v.text),
+        v.Column("page", v.one_of("overview", "membership", "transport", "energy"), required=True),
+        v.Column("query", v.text),
+        v.Column("sources", v.known_sources, required=True),
+    ),
+)
+
 TABLE_SPECS = {
     spec.file: spec
     for spec in (
         SOURCES, COUNTRIES, BODIES, MEMBERSHIPS, MEETINGS, NODES, ROUTES, NAMED_ROUTES, ROUTE_WAYPOINTS, AIR_LINKS,
-        TITR_VOLUMES, TRANSIT_TIMES, ENERGY_LINKS, ENERGY_WAYPOINTS, INDICATORS,
+        TITR_VOLUMES, TRANSIT_TIMES, ENERGY_LINKS, ENERGY_WAYPOINTS, INDICATORS, STORIES,
     )
 }
 BOUNDARIES_FILE = "boundaries.geojson"
@@ -502,6 +515,7 @@ class Atlas:
     energy_links: pd.DataFrame
     energy_waypoints: pd.DataFrame
     indicators: pd.DataFrame
+    stories: pd.DataFrame
     _derived: dict = field(default_factory=dict, compare=False, repr=False)
 
     def derived(self, name: str, build):
@@ -520,6 +534,18 @@ class Atlas:
     def body_names(self) -> dict[str, str]:
         """Return {body id: full name}."""
         return dict(zip(self.bodies["id"], self.bodies["name"]))
+
+
+def _story_views(atlas: "Atlas") -> list[Problem]:
+    """A story step's query must be a valid view of its page (checked once the other tables are loaded)."""
+    from geo.views import parse_view
+
+    problems = []
+    for i, row in enumerate(atlas.stories.to_dict("records"), start=1):
+        notices = parse_view(row["page"], row["query"], atlas).notices
+        if notices:
+            problems.append(Problem(STORIES.file, i, "query", row["query"], f"a view of the {row['page']} page ({'; '.join(notices)})"))
+    return problems
 
 
 def data_version(folder: Path) -> str:
@@ -591,10 +617,12 @@ def load_atlas(path: str | os.PathLike[str] | None = None) -> Atlas:
     transit_times = read_table(folder, TRANSIT_TIMES, ctx, problems)
     indicators = read_table(folder, INDICATORS, ctx, problems)
     problems.extend(_duplicate_keys(indicators, INDICATORS, ["iso3", "indicator", "year"]))
+    stories = read_table(folder, STORIES, ctx, problems)
+    problems.extend(_duplicate_keys(stories, STORIES, ["story", "step"]))
     boundaries = read_boundaries(folder, ctx, problems)
     if problems:
         raise DataError(problems)
-    return Atlas(
+    atlas = Atlas(
         folder=folder,
         version=data_version(folder),
         sources=sources,
@@ -613,4 +641,9 @@ def load_atlas(path: str | os.PathLike[str] | None = None) -> Atlas:
         energy_links=_to_float(energy_links, ["capacity", "published_length_km"]),
         energy_waypoints=_to_float(energy_waypoints, ["seq", "lat", "lon"]),
         indicators=_to_float(indicators, ["year", "value"]),
+        stories=stories,
     )
+    story_problems = _story_views(atlas)
+    if story_problems:
+        raise DataError(story_problems)
+    return atlas

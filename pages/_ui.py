@@ -62,6 +62,13 @@ def atlas() -> Atlas:
         raise  # not reached: st.stop() ends the run
 
 
+def defaults(**values) -> None:
+    """Give widgets their starting values through session state (never through ``value=``/``default=``), so a
+    value set from a link or a story step is not fought by the widget's own default."""
+    for key, value in values.items():
+        st.session_state.setdefault(key, value)
+
+
 def md_escape(text: object) -> str:
     """Escape Markdown and HTML in data text before it goes into `st.markdown`."""
     out = str(text)
@@ -88,19 +95,26 @@ def source_links(a: Atlas, ids: str | list[str]) -> str:
     return "\n".join(lines) or "_No sources._"
 
 
-def show_map(m: folium.Map, layer: folium.FeatureGroup, *, key: str, height: int = MAP_HEIGHT) -> dict:
-    """Draw `m` with `layer` added in place (so filter changes do not reload the map); return what the
-    reader last clicked (``{"last_object_clicked": {"lat":…, "lng":…}}`` or empty)."""
+def show_map(m: folium.Map, layer: folium.FeatureGroup, *, page: str, height: int = MAP_HEIGHT) -> dict:
+    """Draw `m` with `layer` added in place (so filter changes do not reload the map), opened at the view a
+    link asked for; return what the map reports (last click, centre, zoom) and keep the view for the URL."""
+    from pages._view import initial_view, presenting, remember_view
+
     _static_assets_ready()
+    center, zoom = initial_view(page)
     value = st_folium(
         m,
-        key=key,
-        height=height,
+        key=f"{page}_map",
+        height=760 if presenting() else height,
         use_container_width=True,
         feature_group_to_add=layer,
-        returned_objects=["last_object_clicked"],
+        center=center,
+        zoom=zoom,
+        returned_objects=["last_object_clicked", "center", "zoom"],
     )
-    return value or {}
+    value = value or {}
+    remember_view(page, value)
+    return value
 
 
 def boundary_notice(a: Atlas) -> None:

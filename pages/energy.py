@@ -15,9 +15,11 @@ from geo.maps import BASEMAPS, Legend, base_map, choropleth_layer, escape_text, 
 from geo.measure import SEA, format_parts
 from geo.memberships import focus_iso3
 from geo.transport import nearest_feature
-from pages._ui import atlas, boundary_notice, download_buttons, md_escape, show_map, source_links
+from pages._ui import atlas, boundary_notice, defaults, download_buttons, md_escape, show_map, source_links
+from pages._view import begin, finish, link_box, presentation_switch, presenting, selection, story_picker
 
 a = atlas()
+begin("energy", a)
 names = a.country_names()
 focus = focus_iso3(a)
 lines_all = energy_lines(a)
@@ -32,14 +34,10 @@ st.caption(
     "the published length. Dashed lines are not operational."
 )
 
+defaults(energy_commodity=list(COMMODITY_LABELS), energy_status=statuses)
 with st.sidebar:
-    commodities = st.multiselect(
-        "Commodity", list(COMMODITY_LABELS), default=list(COMMODITY_LABELS), format_func=COMMODITY_LABELS.get,
-        key="energy_commodity",
-    )
-    chosen_status = st.multiselect(
-        "Status", statuses, default=statuses, format_func=styles.INFRA_STATUS_LABELS.get, key="energy_status"
-    )
+    commodities = st.multiselect("Commodity", list(COMMODITY_LABELS), format_func=COMMODITY_LABELS.get, key="energy_commodity")
+    chosen_status = st.multiselect("Status", statuses, format_func=styles.INFRA_STATUS_LABELS.get, key="energy_status")
     country = st.selectbox(
         "Country view", ["", *focus], format_func=lambda c: "All countries" if not c else names[c], key="energy_country"
     )
@@ -47,9 +45,11 @@ with st.sidebar:
         "Country indicator", indicators, format_func=lambda i: INDICATOR_LABELS.get(i, i), key="energy_indicator"
     )
     basemap = st.selectbox("Basemap", list(BASEMAPS), format_func=lambda k: BASEMAPS[k].label, key="energy_basemap")
+    presentation_switch()
+    story_picker(a)
 
 shown = filter_energy(lines_all, commodity=commodities, status=chosen_status, iso3=[country] if country else [])
-m1, m2, m3 = st.columns(3)
+m1, m2, m3 = st.columns(3) if not presenting() else [st.empty() for _ in range(3)]
 m1.metric("Links", f"{len(shown)} of {len(lines_all)}")
 m2.metric("Computed km", f"{shown['length_km'].sum():,.0f}")
 m3.metric("Operational", int((shown["status"] == "operational").sum()))
@@ -79,14 +79,15 @@ Legend(
     line_legend_items(styles.COMMODITY_COLOURS, COMMODITY_LABELS, [s for s in statuses if s in set(shown["status"])], shown["commodity"]),
 ).add_to(layer)
 
-left, right = st.columns([5, 2], gap="medium")
+left, right = st.columns([5, 2], gap="medium") if not presenting() else (st.container(), st.container())
 with left:
-    clicked = show_map(base_map(a.boundaries, exclude_iso3=focus, basemap=basemap, fit_iso3=focus), layer, key="energy_map")
+    clicked = show_map(base_map(a.boundaries, exclude_iso3=focus, basemap=basemap, fit_iso3=focus), layer, page="energy")
     boundary_notice(a)
 with right:
-    point = (clicked or {}).get("last_object_clicked") or {}
-    pid = nearest_feature(shown, point["lat"], point["lng"], max_deg=0.6) if {"lat", "lng"} <= point.keys() else None
-    if pid:
+    pid = selection("energy", clicked, lambda lat, lon: nearest_feature(shown, lat, lon, max_deg=0.6))
+    if presenting():
+        pass
+    elif pid:
         r = lines_all.set_index("id").loc[pid]
         st.subheader(r["name"])
         st.markdown(
@@ -123,6 +124,11 @@ with right:
         )
     else:
         st.caption("Click a line for its facts, or pick a country in the sidebar for everything that touches it.")
+
+query = finish("energy")
+if presenting():
+    st.stop()
+link_box("energy", query)
 
 st.subheader("Totals for the links shown")
 c1, c2 = st.columns(2)

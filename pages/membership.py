@@ -12,12 +12,16 @@ from geo.joins import comparison_shapes, countries_with_status, proposal_shapes
 from geo.maps import BASEMAPS, add_venue_markers, base_map, category_layer, country_at, status_layer
 from geo.memberships import focus_iso3, meeting_venues, meetings_until
 from geo.styles import COMPARE_STYLES, OUTSIDE_PROPOSAL, STATUS_STYLES, VENUE_COLOUR, status_label
-from pages._ui import atlas, boundary_notice, download_buttons, md_escape, show_map, source_links, styled_statuses
+from pages._ui import (
+    atlas, boundary_notice, defaults, download_buttons, md_escape, show_map, source_links, styled_statuses,
+)
+from pages._view import begin, finish, link_box, presentation_switch, presenting, selection, story_picker
 
 VIEWS = {"organisation": "One organisation", "compare": "Compare organisations", "5plus3": 'The "5+3" platform'}
 TIMELINE_START = dt.date(1991, 1, 1)  # the focus states' independence; earlier events still count as of later dates
 
 a = atlas()
+begin("membership", a)
 bodies = cmp.bodies_in_use(a)
 short = dict(zip(bodies["id"], bodies["short_name"]))
 full = dict(zip(bodies["id"], bodies["name"]))
@@ -34,9 +38,9 @@ with st.sidebar:
     )
     chosen, count_as = [], "members"
     if view == "compare":
+        defaults(membership_compare=["ots", "cis"])
         chosen = st.multiselect(
-            "Organisations to compare", bodies["id"].tolist(), default=["ots", "cis"], format_func=short.get,
-            key="membership_compare",
+            "Organisations to compare", bodies["id"].tolist(), format_func=short.get, key="membership_compare",
         )
         count_as = st.radio(
             "Counts as taking part", list(cmp.COUNT_AS),
@@ -44,12 +48,17 @@ with st.sidebar:
             key="membership_count_as",
         )
     basemap = st.selectbox("Basemap", list(BASEMAPS), format_func=lambda k: BASEMAPS[k].label, key="membership_basemap")
+    presentation_switch()
+    story_picker(a)
 
 # The date: years and the exact dates of events, from the data.
 dates = cmp.slider_dates(a, start=TIMELINE_START, end=today)
 events = cmp.timeline(a, start=TIMELINE_START, end=today)
 event_days = set(events["day"])
-if "membership_date" not in st.session_state:
+wanted = st.session_state.get("membership_date", dates[-1])
+if wanted not in dates:  # a date from a link: the latest slider date on or before it
+    st.session_state["membership_date"] = max((d for d in dates if d <= wanted), default=dates[0])
+elif "membership_date" not in st.session_state:
     st.session_state["membership_date"] = dates[-1]
 
 
@@ -104,9 +113,9 @@ else:
         if len(venues):
             add_venue_markers(layer, venues)
 
-left, right = st.columns([5, 2], gap="medium")
+left, right = st.columns([5, 2], gap="medium") if not presenting() else (st.container(), st.container())
 with left:
-    clicked = show_map(base_map(a.boundaries, exclude_iso3=focus, basemap=basemap, fit_iso3=focus), layer, key="membership_map")
+    clicked = show_map(base_map(a.boundaries, exclude_iso3=focus, basemap=basemap, fit_iso3=focus), layer, page="membership")
     boundary_notice(a)
 
 with right:
@@ -140,9 +149,10 @@ with right:
         st.subheader(f"{short[body]} on {as_of.isoformat()}")
         counts = shapes["status"].map(status_label).value_counts()
         st.dataframe(counts.rename_axis("Status").rename("Countries"), width="stretch")
-    point = (clicked or {}).get("last_object_clicked") or {}
-    iso3 = country_at(a.boundaries, point["lat"], point["lng"]) if {"lat", "lng"} <= point.keys() else None
-    if iso3 in focus:
+    iso3 = selection("membership", clicked, lambda lat, lon: country_at(a.boundaries, lat, lon))
+    if presenting():
+        pass
+    elif iso3 in focus:
         st.subheader(names[iso3])
         record = cmp.country_memberships(a, iso3)
         st.dataframe(record.drop(columns=["note", "sources"]), hide_index=True, width="stretch")
@@ -162,6 +172,11 @@ with right:
         st.caption(f"{names.get(iso3, iso3)} is not one of the focus countries.")
     else:
         st.caption("Click a country on the map for its memberships over time, meetings hosted and sources.")
+
+query = finish("membership")
+if presenting():
+    st.stop()
+link_box("membership", query)
 
 st.subheader(f"Membership matrix on {as_of.isoformat()}")
 matrix = cmp.status_matrix(a, as_of)

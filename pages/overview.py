@@ -10,20 +10,22 @@ from geo.joins import countries_with_status
 from geo.maps import BASEMAPS, add_venue_markers, base_map, country_at, status_layer
 from geo.memberships import focus_iso3, meeting_venues, meetings_until, statuses_as_of, story_lines
 from geo.styles import VENUE_COLOUR, status_label
-from pages._ui import atlas, boundary_notice, md_escape, show_map, source_links
+from pages._ui import atlas, boundary_notice, defaults, md_escape, show_map, source_links
+from pages._view import begin, finish, link_box, presentation_switch, presenting, selection, story_picker
 
 BODY = "ca_consultative"
 
 a = atlas()
+begin("overview", a)
 body_name = a.body_names().get(BODY, BODY)
 
 st.title("C6 Atlas · Central Asia and the South Caucasus")
 st.caption(f"Focus countries by their status in the {body_name} on the chosen date.")
 
+defaults(overview_as_of=dt.date.today())
 with st.sidebar:
     as_of = st.date_input(
         "As of",
-        value=dt.date.today(),
         min_value=dt.date(2017, 1, 1),
         max_value=dt.date(2035, 12, 31),
         format="YYYY-MM-DD",
@@ -32,6 +34,8 @@ with st.sidebar:
     basemap = st.selectbox(
         "Basemap", list(BASEMAPS), format_func=lambda k: BASEMAPS[k].label, key="overview_basemap"
     )
+    presentation_switch()
+    story_picker(a)
 
 focus = focus_iso3(a)
 shapes = countries_with_status(a, BODY, as_of)
@@ -45,16 +49,15 @@ layer = status_layer(
 )
 add_venue_markers(layer, venues)
 
-left, right = st.columns([5, 2], gap="medium")
+left, right = st.columns([5, 2], gap="medium") if not presenting() else (st.container(), st.container())
 with left:
-    clicked = show_map(base_map(a.boundaries, exclude_iso3=focus, basemap=basemap, fit_iso3=focus), layer, key="overview_map")
+    clicked = show_map(base_map(a.boundaries, exclude_iso3=focus, basemap=basemap, fit_iso3=focus), layer, page="overview")
     boundary_notice(a)
 with right:
     st.subheader(f"The format on {as_of.isoformat()}")
     st.markdown("\n".join(f"- {md_escape(line)}" for line in story_lines(a, as_of, body=BODY)))
-    point = (clicked or {}).get("last_object_clicked") or {}
-    iso3 = country_at(a.boundaries, point["lat"], point["lng"]) if {"lat", "lng"} <= point.keys() else None
-    if iso3:
+    iso3 = selection("overview", clicked, lambda lat, lon: country_at(a.boundaries, lat, lon))
+    if iso3 and not presenting():
         st.subheader(names.get(iso3, iso3))
         table = statuses_as_of(a, BODY, as_of, iso3=[iso3]).iloc[0]
         since = f" since {table['since']}" if table["since"] else ""
@@ -67,8 +70,13 @@ with right:
                 width="stretch",
             )
             st.markdown(source_links(a, ";".join(rows["sources"])))
-    else:
+    elif not presenting():
         st.caption("Click a country on the map for its record and sources.")
+
+query = finish("overview")
+if presenting():
+    st.stop()
+link_box("overview", query)
 
 st.subheader("Meetings held by the chosen date")
 if meetings:

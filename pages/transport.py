@@ -15,9 +15,11 @@ from geo.transport import (
     CORRIDOR_LABELS, MODE_LABELS, air_lines, corridor_journeys, corridor_summary, filter_nodes, filter_routes,
     named_route_lengths, nearest_feature, node_points, published_vs_computed, route_lines,
 )
-from pages._ui import atlas, boundary_notice, download_buttons, md_escape, show_map, source_links
+from pages._ui import atlas, boundary_notice, defaults, download_buttons, md_escape, show_map, source_links
+from pages._view import begin, finish, link_box, presentation_switch, presenting, selection, story_picker
 
 a = atlas()
+begin("transport", a)
 names = a.country_names()
 lines_all = route_lines(a)
 nodes_all = node_points(a)
@@ -30,26 +32,29 @@ st.caption(
     "points. Published lengths, where they exist, are shown beside them."
 )
 
+defaults(
+    transport_corridor=list(CORRIDOR_LABELS), transport_mode=list(MODE_LABELS), transport_status=statuses,
+    transport_air=False, transport_from="xian", transport_to="istanbul",
+)
 with st.sidebar:
-    corridors = st.multiselect(
-        "Corridor", list(CORRIDOR_LABELS), default=list(CORRIDOR_LABELS), format_func=CORRIDOR_LABELS.get,
-        key="transport_corridor",
-    )
-    modes = st.multiselect("Mode", list(MODE_LABELS), default=list(MODE_LABELS), format_func=MODE_LABELS.get, key="transport_mode")
+    corridors = st.multiselect("Corridor", list(CORRIDOR_LABELS), format_func=CORRIDOR_LABELS.get, key="transport_corridor")
+    modes = st.multiselect("Mode", list(MODE_LABELS), format_func=MODE_LABELS.get, key="transport_mode")
     chosen_status = st.multiselect(
-        "Status", statuses, default=statuses, format_func=styles.INFRA_STATUS_LABELS.get, key="transport_status"
+        "Status", statuses, format_func=styles.INFRA_STATUS_LABELS.get, key="transport_status"
     )
     countries = st.multiselect(
         "Crossing country (empty: all)", sorted(set(";".join(lines_all["countries"]).split(";")) - {""}, key=names.get),
         format_func=lambda c: names.get(c, c), key="transport_iso3",
     )
-    show_air = st.toggle("Air links between the region's cities", value=False, key="transport_air")
+    show_air = st.toggle("Air links between the region's cities", key="transport_air")
     basemap = st.selectbox("Basemap", list(BASEMAPS), format_func=lambda k: BASEMAPS[k].label, key="transport_basemap")
+    presentation_switch()
+    story_picker(a)
 
 corridor_bounds = tuple(lines_all[lines_all["corridor"].isin(["middle", "middle_southern", "cku"])].total_bounds)
 segments = filter_routes(lines_all, corridor=corridors, mode=modes, status=chosen_status, iso3=countries)
 nodes = filter_nodes(nodes_all, segments)
-m1, m2, m3, m4 = st.columns(4)
+m1, m2, m3, m4 = st.columns(4) if not presenting() else [st.empty() for _ in range(4)]
 m1.metric("Segments", f"{len(segments)} of {len(lines_all)}")
 m2.metric("Nodes", len(nodes))
 m3.metric("Rail km", f"{segments.loc[segments['mode'] == 'rail', 'length_km'].sum():,.0f}")
@@ -57,14 +62,12 @@ m4.metric("Sea and ferry km", f"{segments.loc[segments['mode'].isin(['ferry', 's
 
 # Route planner (its result is drawn on the map).
 plan = None
-with st.expander("Plan a route", expanded=bool(st.session_state.get("transport_plan_on"))):
+with st.expander("Plan a route", expanded=bool(st.session_state.get("transport_plan_on"))) if not presenting() else st.container():
     st.toggle("Plan a route and draw it on the map", key="transport_plan_on")
     ids = sorted(nodes_all["id"], key=node_names.get)
     c1, c2 = st.columns(2)
-    origin = c1.selectbox("From", ids, index=ids.index("xian") if "xian" in ids else 0, format_func=node_names.get, key="transport_from")
-    destination = c2.selectbox(
-        "To", ids, index=ids.index("istanbul") if "istanbul" in ids else 1, format_func=node_names.get, key="transport_to"
-    )
+    origin = c1.selectbox("From", ids, format_func=node_names.get, key="transport_from")
+    destination = c2.selectbox("To", ids, format_func=node_names.get, key="transport_to")
     c3, c4, c5 = st.columns([2, 2, 1])
     avoid = c3.multiselect("Avoid countries", sorted(names, key=names.get), format_func=names.get, key="transport_avoid")
     no_modes = c4.multiselect("Exclude modes", list(MODE_LABELS), format_func=MODE_LABELS.get, key="transport_exclude")
@@ -132,21 +135,22 @@ if plan is not None:
     legend.append(("Planned route", styles.ROUTE_HIGHLIGHT, "line"))
 Legend("Transport network", legend).add_to(layer)
 
-left, right = st.columns([5, 2], gap="medium")
+def _pick(lat: float, lon: float) -> str | None:
+    return nearest_feature(nodes, lat, lon, max_deg=0.35) or nearest_feature(segments, lat, lon, max_deg=0.6)
+
+
+left, right = st.columns([5, 2], gap="medium") if not presenting() else (st.container(), st.container())
 with left:
     clicked = show_map(
-        base_map(a.boundaries, exclude_iso3=(), basemap=basemap, fit_bounds=corridor_bounds), layer, key="transport_map"
+        base_map(a.boundaries, exclude_iso3=(), basemap=basemap, fit_bounds=corridor_bounds), layer, page="transport"
     )
     boundary_notice(a)
 with right:
-    point = (clicked or {}).get("last_object_clicked") or {}
-    picked = None
-    if {"lat", "lng"} <= point.keys():
-        picked_node = nearest_feature(nodes, point["lat"], point["lng"], max_deg=0.35)
-        picked = ("node", picked_node) if picked_node else ("segment", nearest_feature(segments, point["lat"], point["lng"], max_deg=0.6))
-    if picked and picked[1]:
-        kind, pid = picked
-        if kind == "node":
+    pid = selection("transport", clicked, _pick)
+    if presenting():
+        pass
+    elif pid:
+        if pid in set(nodes_all["id"]):
             r = nodes_all.set_index("id").loc[pid]
             st.subheader(r["name"])
             st.markdown(
@@ -178,6 +182,11 @@ with right:
             st.markdown(source_links(a, f"{r['sources']};{r['geometry_sources']}"))
     else:
         st.caption("Click a segment or a node on the map for its facts and sources.")
+
+query = finish("transport")
+if presenting():
+    st.stop()
+link_box("transport", query)
 
 st.subheader("Measured: kilometres by corridor and by country")
 summary = corridor_summary(segments).assign(corridor=lambda f: f["corridor"].map(CORRIDOR_LABELS))

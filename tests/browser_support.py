@@ -148,3 +148,18 @@ def open_browser(executable: str) -> Iterator[object]:
             yield browser
         finally:
             browser.close()
+
+
+def wait_until_settled(page, *, quiet_ms: int = 1500, timeout_ms: int = 30_000) -> None:
+    """Wait until the page's address has not changed for `quiet_ms`: the map has reported its first view (it
+    does so once or twice after drawing, each time a rerun that rewrites the URL) and the app is idle."""
+    page.wait_for_function(
+        """([quiet]) => {
+            const now = Date.now();
+            if (window.__atlasLastHref !== location.href) { window.__atlasLastHref = location.href; window.__atlasSince = now; }
+            return now - window.__atlasSince >= quiet;
+        }""",
+        arg=[quiet_ms],
+        polling=200,
+        timeout=timeout_ms,
+    )

@@ -123,6 +123,12 @@ TABLES: dict[str, list[dict[str, str]]] = {
         {"link_id": "cable", "seq": "1", "name": "Aktau", "lat": "40.5", "lon": "40.5", "note": "", "sources": "s-two"},
         {"link_id": "cable", "seq": "2", "name": "Baku", "lat": "40.5", "lon": "45.5", "note": "", "sources": "s-two"},
     ],
+    "stories.csv": [
+        {"story": "c6", "step": "1", "title": "The C5", "caption": "", "page": "overview", "query": "date=2018-03-15",
+         "sources": "s-one"},
+        {"story": "c6", "step": "2", "title": "The C6", "caption": "", "page": "overview", "query": "date=2025-11-16",
+         "sources": "s-one"},
+    ],
     "indicators.csv": [
         {"iso3": "KAZ", "indicator": "renewable_capacity_mw", "year": "2024", "value": "5419", "unit": "MW",
          "note": "", "sources": "s-one"},

@@ -17,8 +17,12 @@ from tests.conftest import rows, write_csv
 PAGES = ["pages/overview.py", "pages/membership.py", "pages/transport.py", "pages/energy.py"]
 
 
-def run_page(path: str) -> AppTest:
-    return AppTest.from_file(str(REPO / path), default_timeout=60).run()
+def run_page(path: str, query: dict[str, str] | None = None) -> AppTest:
+    """Run the app through its router (app.py), on the page `path`, opened with the query parameters given."""
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    for name, value in (query or {}).items():
+        at.query_params[name] = value
+    return at.switch_page(path).run()
 
 
 def map_args(at: AppTest) -> dict:
@@ -71,7 +75,7 @@ def test_overview_on_tiny_data(tiny_data, monkeypatch):
     assert not at.exception
     args = map_args(at)
     assert len(features(args)) == 9
-    assert args["returned_objects"] == ["last_object_clicked"]
+    assert args["returned_objects"] == ["last_object_clicked", "center", "zoom"]
     assert "Country RUS" in args["script"]  # context country in the static part
     assert args["feature_group"].count("atlas-venue") == 3  # venues with coordinates held by today
 
@@ -280,3 +284,53 @@ def test_energy_filters_choropleth_and_country_view(monkeypatch):
     ratios = table_with(at, "Computed / published")
     assert ratios.set_index("Line").loc[lambda f: f.index.str.contains("Tbilisi.Ceyhan")]["Published km"].iloc[0] == 1768
     assert not at.exception
+
+
+def test_overview_restores_a_link(tiny_data, monkeypatch):
+    monkeypatch.setenv(DATA_DIR_ENV, str(tiny_data))
+    at = run_page("pages/overview.py", {"date": "2024-01-01", "basemap": "osm", "sel": "AZE", "lat": "41.5",
+                                        "lon": "50", "z": "5", "colour": "red", "lon ": "x"})
+    assert not at.exception
+    assert at.date_input(key="overview_as_of").value == dt.date(2024, 1, 1)
+    assert at.selectbox(key="overview_basemap").value == "osm"
+    assert "Country AZE" in [h.value for h in at.subheader]  # the selection came from the link
+    args = map_args(at)
+    assert args["center"] == [41.5, 50.0] and args["zoom"] == 5.0
+    notices = " ".join(c.value for c in at.caption)
+    assert "unknown parameter 'colour' ignored" in notices
+    # The URL follows the page: change the date, the link changes.
+    at.date_input(key="overview_as_of").set_value(dt.date(2025, 11, 16)).run()
+    assert at.query_params["date"] == "2025-11-16"
+    assert at.query_params["sel"] == "AZE" and at.query_params["basemap"] == "osm"
+
+
+def test_presentation_mode_hides_the_details(tiny_data, monkeypatch):
+    monkeypatch.setenv(DATA_DIR_ENV, str(tiny_data))
+    at = run_page("pages/overview.py", {"present": "1"})
+    assert not at.exception
+    assert map_args(at)["height"] == 760
+    assert not at.dataframe  # the tables below the map are not shown
+    assert at.button(key="overview_exit_present")
+    at.button(key="overview_exit_present").click().run()
+    assert at.dataframe and "present" not in at.query_params
+
+
+def test_membership_link_with_a_date_between_slider_dates(monkeypatch):
+    monkeypatch.delenv(DATA_DIR_ENV, raising=False)
+    at = run_page("pages/membership.py", {"view": "5plus3", "body": "ots", "date": "2024-06-30"})
+    assert not at.exception
+    assert at.radio(key="membership_view").value == "5plus3"
+    assert at.select_slider(key="membership_date").value <= dt.date(2024, 6, 30)
+    assert feature_values(at)["TUR"] == "outside"
+
+
+def test_story_bar(monkeypatch):
+    monkeypatch.delenv(DATA_DIR_ENV, raising=False)
+    at = run_page("pages/overview.py", {"date": "2023-09-14", "story": "c6", "step": "2"})
+    assert not at.exception
+    assert any("Step 2 of" in m.value for m in at.markdown)
+    assert feature_values(at)["AZE"] == "guest_of_honour"
+    links = {link.proto.label: link.proto for link in at.get("page_link")}
+    assert "Next ▶" in links and "◀ Back" in links
+    assert "step=3" in links["Next ▶"].query_string and "date=2025-11-16" in links["Next ▶"].query_string
+    assert "nav=" in links["Next ▶"].query_string  # a fresh token: the next page applies the step's view

@@ -10,7 +10,7 @@ import os
 
 import pytest
 
-from tests.browser_support import chromium_executable, open_browser, streamlit_server, watch_page
+from tests.browser_support import chromium_executable, open_browser, streamlit_server, wait_until_settled, watch_page
 
 pytestmark = pytest.mark.browser
 
@@ -53,7 +53,7 @@ def test_overview_map_draws_offline(browser, app_url, tmp_path):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     watch = watch_page(context, page)
-    page.goto(f"{app_url}/overview", wait_until="domcontentloaded")
+    page.goto(f"{app_url}/", wait_until="domcontentloaded")  # the default page lives at the root
     frame = page.frame_locator(MAP_FRAME)
     expect(frame.locator(".leaflet-container")).to_have_count(1, timeout=60_000)
     expect(frame.locator("path.atlas-focus")).to_have_count(9, timeout=60_000)
@@ -78,9 +78,11 @@ def test_membership_filters_update_the_map_in_place(browser, app_url, tmp_path):
     expect(frame.locator(".atlas-legend")).to_contain_text("CA Consultative Meetings")
 
     # Mark the map's document and move the view: a reload of the map would lose both.
+    wait_until_settled(page)
     map_frame = next(f for f in page.frames if f.locator(".leaflet-container").count())
     map_frame.evaluate("window.__atlasMarker = 'kept'")
     map_frame.locator(".leaflet-control-zoom-in").click()
+    wait_until_settled(page)
     map_frame.wait_for_timeout(400)  # Leaflet's zoom animation
     zoom_before = map_frame.evaluate("Object.values(window).find(v => v && v._leaflet_id && v.getZoom).getZoom()")
 
@@ -116,6 +118,7 @@ def test_line_pages_draw_and_filter_in_place(browser, app_url, tmp_path, path, f
     before = frame.locator("path.atlas-line").count()
     assert before >= 10
     expect(frame.locator(".atlas-legend").first).to_be_visible()
+    wait_until_settled(page)
     map_frame = next(f for f in page.frames if f.locator(".leaflet-container").count())
     map_frame.evaluate("window.__atlasMarker = 'kept'")
     # Remove one option from the multiselect: its lines leave the map, the map itself stays.
@@ -126,3 +129,92 @@ def test_line_pages_draw_and_filter_in_place(browser, app_url, tmp_path, path, f
     page.screenshot(path=str(tmp_path / f"{path}.png"), full_page=True)
     assert watch.problems() == [], "\n".join(watch.problems())
     context.close()
+
+
+def _leaflet_zoom(page) -> float:
+    map_frame = next(f for f in page.frames if f.locator(".leaflet-container").count())
+    return map_frame.evaluate("Object.values(window).find(v => v && v._leaflet_id && v.getZoom).getZoom()")
+
+
+def test_a_link_reopens_the_same_view_in_a_fresh_browser(browser, app_url, tmp_path):
+    from playwright.sync_api import expect
+
+    first = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = first.new_page()
+    watch = watch_page(first, page)
+    page.goto(f"{app_url}/membership?view=5plus3&body=ots&date=2025-11-16&lat=41&lon=58&z=5", wait_until="domcontentloaded")
+    frame = page.frame_locator(MAP_FRAME)
+    expect(frame.locator("path.atlas-status-outside")).to_have_count(1, timeout=60_000)
+    expect(frame.locator("path.atlas-status-observer")).to_have_count(1)  # Turkmenistan in the OTS
+    page.wait_for_function("() => location.search.includes('view=5plus3')", timeout=30_000)
+    page.wait_for_timeout(1000)
+    assert _leaflet_zoom(page) == 5
+    link = page.evaluate("location.href")  # page.url can lag behind history.replaceState
+    assert "body=ots" in link and "z=5" in link
+    first.close()
+
+    second = browser.new_context(viewport={"width": 1400, "height": 1000})
+    again = second.new_page()
+    watch_again = watch_page(second, again)
+    again.goto(link, wait_until="domcontentloaded")
+    frame = again.frame_locator(MAP_FRAME)
+    expect(frame.locator("path.atlas-status-outside")).to_have_count(1, timeout=60_000)
+    expect(again.get_by_text("No existing body has all 8 as full members", exact=False)).to_be_visible()
+    again.wait_for_timeout(1000)
+    assert _leaflet_zoom(again) == 5
+    again.screenshot(path=str(tmp_path / "link.png"))
+    assert watch.problems() + watch_again.problems() == []
+    second.close()
+
+
+def test_presentation_mode_and_story_steps(browser, app_url, tmp_path):
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport={"width": 1600, "height": 1000})
+    page = context.new_page()
+    watch = watch_page(context, page)
+    page.goto(f"{app_url}/?date=2018-03-15&story=c6&step=1&present=1", wait_until="domcontentloaded")
+    frame = page.frame_locator(MAP_FRAME)
+    expect(frame.locator("path.atlas-focus")).to_have_count(9, timeout=60_000)
+    expect(page.get_by_text("Step 1 of", exact=False)).to_be_visible()
+    expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
+    page.screenshot(path=str(tmp_path / "present-step1.png"))
+    # The map reports its first view once drawn (reruns that redraw the page): wait for it before using the keys.
+    wait_until_settled(page)
+    page.get_by_role("link", name="Next ▶").press("Enter")  # keyboard works as well as the mouse
+    expect(page.get_by_text("Step 2 of", exact=False)).to_be_visible(timeout=30_000)
+    page.wait_for_function("() => location.search.includes('step=2') && location.search.includes('present=1')", timeout=30_000)
+    expect(frame.locator("path.atlas-status-guest_of_honour")).to_have_count(1, timeout=30_000)
+    wait_until_settled(page)
+    page.get_by_role("link", name="Next ▶").click()
+    expect(page.get_by_text("Step 3 of", exact=False)).to_be_visible(timeout=30_000)
+    wait_until_settled(page)
+    page.get_by_role("link", name="Next ▶").click()  # step 4 is on another page
+    expect(page.get_by_text("Step 4 of", exact=False)).to_be_visible(timeout=30_000)
+    page.wait_for_function("() => location.pathname.endsWith('/membership') && location.search.includes('view=5plus3')", timeout=30_000)
+    expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
+    wait_until_settled(page)
+    page.get_by_role("link", name="◀ Back").click()
+    expect(page.get_by_text("Step 3 of", exact=False)).to_be_visible(timeout=30_000)
+    page.screenshot(path=str(tmp_path / "present-step3.png"))
+    assert watch.problems() == [], "\n".join(watch.problems())
+    context.close()
+
+
+def test_first_request_after_a_restart_can_be_a_deep_link(browser, tmp_path):
+    """The first page opened on a fresh server goes through app.py's router (not Streamlit's legacy one)."""
+    from playwright.sync_api import expect
+
+    with streamlit_server() as url:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        watch = watch_page(context, page)
+        page.goto(f"{url}/transport?mode=ferry", wait_until="domcontentloaded")
+        frame = page.frame_locator(MAP_FRAME)
+        expect(frame.locator("path.atlas-line").first).to_be_attached(timeout=60_000)
+        nav = page.locator('[data-testid="stSidebarNav"]')
+        expect(nav).to_contain_text("Energy")
+        assert "ui" not in nav.inner_text().split()  # not the file-name menu of the legacy router
+        assert frame.locator("path.atlas-line").count() < 10  # the link's filter applied: ferries only
+        assert watch.problems() == [], "\n".join(watch.problems())
+        context.close()

@@ -1,0 +1,234 @@
+"""Views as URL query strings: which parameters each page has, how they are parsed, checked and written.
+
+A permalink is ``/<page>?name=value&...``. Parsing never fails: a malformed, unknown, repeated or oversized
+parameter is left out and named in a notice, and the page keeps its default for it. Lists are comma-separated
+(an empty value is an empty list); dates are ``YYYY-MM-DD``; booleans ``1``/``0``. The map view is ``lat``,
+``lon`` (degrees) and ``z`` (Leaflet zoom); ``sel`` is the selected country, segment or line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode
+
+from geo.load import Atlas
+
+MAX_VALUE_LENGTH = 400
+"""Longest value accepted for one parameter; longer ones are ignored with a notice."""
+MAX_PARAMETERS = 60
+
+
+@dataclass(frozen=True)
+class Param:
+    """One URL parameter of a page, bound to the widget whose session key is `key` (None: not a widget)."""
+
+    name: str
+    kind: str  # "choice", "choices", "date", "bool", "float", "int"
+    key: str | None = None
+    choices: Callable[[Atlas], Sequence[str]] | None = None
+    lo: float | None = None
+    hi: float | None = None
+
+    def allowed(self, atlas: Atlas) -> list[str]:
+        return list(self.choices(atlas)) if self.choices else []
+
+    def parse(self, raw: str, atlas: Atlas):
+        """Return the value `raw` stands for, or raise ValueError saying what was expected."""
+        if self.kind == "choice":
+            allowed = self.allowed(atlas)
+            if raw not in allowed:
+                raise ValueError(f"one of {_short_list(allowed)}")
+            return raw
+        if self.kind == "choices":
+            allowed = self.allowed(atlas)
+            items = [x for x in raw.split(",") if x] if raw else []
+            bad = [x for x in items if x not in allowed]
+            if bad:
+                raise ValueError(f"comma-separated values from {_short_list(allowed)} (unknown: {', '.join(bad)})")
+            return list(dict.fromkeys(items))
+        if self.kind == "date":
+            try:
+                day = dt.date.fromisoformat(raw)
+            except ValueError:
+                raise ValueError("a date YYYY-MM-DD") from None
+            if not dt.date(1900, 1, 1) <= day <= dt.date(2100, 12, 31):
+                raise ValueError("a date between 1900 and 2100")
+            return day
+        if self.kind == "bool":
+            if raw not in ("0", "1"):
+                raise ValueError("1 or 0")
+            return raw == "1"
+        if self.kind == "token":
+            if not (0 < len(raw) <= 40 and all(c.isalnum() or c == "-" for c in raw)):
+                raise ValueError("a token of up to 40 letters, digits or '-'")
+            return raw
+        if self.kind in ("float", "int"):
+            try:
+                number = float(raw) if self.kind == "float" else int(raw)
+            except ValueError:
+                raise ValueError(f"a number from {self.lo:g} to {self.hi:g}") from None
+            if not (self.lo <= number <= self.hi) or number != number:
+                raise ValueError(f"a number from {self.lo:g} to {self.hi:g}")
+            return number
+        raise AssertionError(f"unknown parameter kind {self.kind}")
+
+    def format(self, value) -> str:
+        if self.kind == "choices":
+            return ",".join(value)
+        if self.kind == "date":
+            return value.isoformat()
+        if self.kind == "bool":
+            return "1" if value else "0"
+        if self.kind == "float":
+            return f"{value:.4f}".rstrip("0").rstrip(".")
+        return str(value)
+
+
+def _short_list(values: Sequence[str], limit: int = 12) -> str:
+    shown = ", ".join(values[:limit])
+    return shown + (f", … ({len(values)} in all)" if len(values) > limit else "")
+
+
+def _bodies(atlas: Atlas) -> list[str]:
+    return atlas.bodies.loc[atlas.bodies["kind"] != "proposal", "id"].tolist()
+
+
+def _focus(atlas: Atlas) -> list[str]:
+    from geo.memberships import focus_iso3
+
+    return focus_iso3(atlas)
+
+
+def _basemaps(atlas: Atlas) -> list[str]:
+    from geo.maps import BASEMAPS
+
+    return list(BASEMAPS)
+
+
+def _fixed(*values: str) -> Callable[[Atlas], list[str]]:
+    return lambda atlas: list(values)
+
+
+MAP_VIEW = (
+    Param("lat", "float", lo=-85, hi=85),
+    Param("lon", "float", lo=-180, hi=180),
+    Param("z", "float", lo=1, hi=12),
+)
+COMMON = (Param("present", "bool"), Param("story", "choice", choices=lambda a: sorted(set(a.stories["story"]))),
+          Param("step", "int", lo=1, hi=99), Param("nav", "token"))
+"""Parameters every page understands. ``nav`` is a one-time token that in-app links (story steps) carry so the
+page knows the URL was set by a navigation, not by its own last write."""
+
+
+def _sel(choices: Callable[[Atlas], Sequence[str]]) -> Param:
+    return Param("sel", "choice", choices=choices)
+
+
+PAGES: dict[str, tuple[Param, ...]] = {
+    "overview": (
+        Param("date", "date", "overview_as_of"),
+        Param("basemap", "choice", "overview_basemap", _basemaps),
+        _sel(lambda a: a.countries["iso3"].tolist()),
+    ),
+    "membership": (
+        Param("view", "choice", "membership_view", _fixed("organisation", "compare", "5plus3")),
+        Param("body", "choice", "membership_body", _bodies),
+        Param("compare", "choices", "membership_compare", _bodies),
+        Param("count", "choice", "membership_count_as", _fixed("members", "any")),
+        Param("date", "date", "membership_date"),
+        Param("basemap", "choice", "membership_basemap", _basemaps),
+        _sel(lambda a: a.countries["iso3"].tolist()),
+    ),
+    "transport": (
+        Param("corridor", "choices", "transport_corridor", lambda a: __import__("geo.load", fromlist=["CORRIDORS"]).CORRIDORS),
+        Param("mode", "choices", "transport_mode", _fixed("rail", "ferry", "sea", "road")),
+        Param("status", "choices", "transport_status", _fixed("operational", "under_construction", "planned", "proposed")),
+        Param("iso3", "choices", "transport_iso3", lambda a: a.countries["iso3"].tolist()),
+        Param("air", "bool", "transport_air"),
+        Param("basemap", "choice", "transport_basemap", _basemaps),
+        Param("plan", "bool", "transport_plan_on"),
+        Param("from", "choice", "transport_from", lambda a: a.nodes["id"].tolist()),
+        Param("to", "choice", "transport_to", lambda a: a.nodes["id"].tolist()),
+        Param("avoid", "choices", "transport_avoid", lambda a: a.countries["iso3"].tolist()),
+        Param("exclude", "choices", "transport_exclude", _fixed("rail", "ferry", "sea", "road")),
+        Param("future", "bool", "transport_future"),
+        _sel(lambda a: [*a.routes["id"], *a.nodes["id"]]),
+    ),
+    "energy": (
+        Param("commodity", "choices", "energy_commodity", _fixed("oil", "gas", "electricity")),
+        Param("status", "choices", "energy_status", _fixed("operational", "under_construction", "planned", "proposed", "stalled")),
+        Param("country", "choice", "energy_country", lambda a: ["", *_focus(a)]),
+        Param("indicator", "choice", "energy_indicator", lambda a: sorted(set(a.indicators["indicator"]))),
+        Param("basemap", "choice", "energy_basemap", _basemaps),
+        _sel(lambda a: a.energy_links["id"].tolist()),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class View:
+    """A parsed view: the page, its parameter values by name, and notices about what was ignored."""
+
+    page: str
+    values: dict
+    notices: list[str]
+
+
+def page_params(page: str) -> tuple[Param, ...]:
+    """Return every parameter a page understands (its own, the map view and the common ones)."""
+    if page not in PAGES:
+        raise ValueError(f"page {page!r} is not one of {', '.join(PAGES)}")
+    return (*PAGES[page], *MAP_VIEW, *COMMON)
+
+
+def parse_view(page: str, query: Mapping[str, Iterable[str]] | str, atlas: Atlas) -> View:
+    """Parse a query string (``"?a=1&b=2"`` or a mapping of name → list of values) for `page`.
+
+    Unknown names, malformed values, repeated names (the first value is used), oversized values and an
+    excess of parameters give notices; the rest is returned in ``View.values``.
+    """
+    if isinstance(query, str):
+        pairs: dict[str, list[str]] = {}
+        for name, value in parse_qsl(query.lstrip("?"), keep_blank_values=True):
+            pairs.setdefault(name, []).append(value)
+        if "page" in pairs:
+            pairs.pop("page")
+    else:
+        pairs = {name: list(values) for name, values in query.items()}
+    params = {p.name: p for p in page_params(page)}
+    values: dict = {}
+    notices: list[str] = []
+    names = list(pairs)
+    if len(names) > MAX_PARAMETERS:
+        notices.append(f"{len(names) - MAX_PARAMETERS} parameters beyond the first {MAX_PARAMETERS} were ignored")
+        names = names[:MAX_PARAMETERS]
+    for name in names:
+        raw_values = pairs[name]
+        shown = name if len(name) <= 40 else name[:39] + "…"
+        if name not in params:
+            notices.append(f"unknown parameter {shown!r} ignored")
+            continue
+        if len(raw_values) > 1:
+            notices.append(f"{shown} given {len(raw_values)} times: the first value is used")
+        raw = raw_values[0] if raw_values else ""
+        if len(raw) > MAX_VALUE_LENGTH:
+            notices.append(f"{shown}: a value of {len(raw)} characters ignored (at most {MAX_VALUE_LENGTH})")
+            continue
+        try:
+            values[name] = params[name].parse(raw, atlas)
+        except ValueError as exc:
+            clipped = raw if len(raw) <= 40 else raw[:39] + "…"
+            notices.append(f"{shown}={clipped!r} ignored: expected {exc}")
+    if ("story" in values) != ("step" in values):
+        values.pop("story", None), values.pop("step", None)
+        notices.append("story and step go together: both ignored")
+    return View(page, values, notices)
+
+
+def format_view(page: str, values: Mapping[str, object]) -> str:
+    """Return the query string (without ``?``) for `values` of `page`, in the page's parameter order."""
+    params = page_params(page)
+    pairs = [(p.name, p.format(values[p.name])) for p in params if p.name in values and values[p.name] is not None]
+    return urlencode(pairs, safe=",")
