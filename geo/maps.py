@@ -93,13 +93,26 @@ _CSS = f"""
 """
 
 
+_LARGE_CSS = """
+<style>
+.atlas-legend { font-size: 16px; line-height: 23px; max-width: 340px; }
+.atlas-legend b { font-size: 18px; }
+.atlas-tip, .leaflet-tooltip { font-size: 15px; }
+</style>
+"""
+
+
 class _Stylesheet(MacroElement):
     """Inline CSS in the map's header (streamlit-folium keeps inline header content)."""
 
     _template = Template("")
 
+    def __init__(self, *, large: bool = False):
+        super().__init__()
+        self.large = large
+
     def render(self, **kwargs):
-        self.get_root().header.add_child(Element(_CSS), name="atlas_css")
+        self.get_root().header.add_child(Element(_CSS + (_LARGE_CSS if self.large else "")), name="atlas_css")
         super().render(**kwargs)
 
 
@@ -180,6 +193,7 @@ def base_map(
     zoom: int = DEFAULT_ZOOM,
     fit_iso3: Iterable[str] = (),
     fit_bounds: tuple[float, float, float, float] | None = None,
+    large_text: bool = False,
 ) -> folium.Map:
     """Return the static part of a page map: basemap, context countries, attribution, offline assets.
 
@@ -199,6 +213,8 @@ def base_map(
         If given, the initial view fits these countries (overrides `center` and `zoom`).
     fit_bounds : (west, south, east, north), optional
         If given, the initial view fits this box in degrees (overrides `fit_iso3`).
+    large_text : bool
+        Larger legend and tooltips, for presenting on a screen.
     """
     if basemap not in BASEMAPS:
         raise ValueError(f"basemap was {basemap!r} but is expected to be in {list(BASEMAPS)}")
@@ -216,7 +232,7 @@ def base_map(
         zoom_snap=0.25,
         zoom_delta=0.5,
     )
-    _Stylesheet().add_to(m)
+    _Stylesheet(large=large_text).add_to(m)
     if choice.tiles:
         folium.TileLayer(choice.tiles, attr=choice.attribution, name=choice.label, max_zoom=19).add_to(m)
     else:

@@ -51,7 +51,7 @@ add_venue_markers(layer, venues)
 
 left, right = st.columns([5, 2], gap="medium") if not presenting() else (st.container(), st.container())
 with left:
-    clicked = show_map(base_map(a.boundaries, exclude_iso3=focus, basemap=basemap, fit_iso3=focus), layer, page="overview")
+    clicked = show_map(base_map(a.boundaries, exclude_iso3=focus, basemap=basemap, fit_iso3=focus, large_text=presenting()), layer, page="overview")
     boundary_notice(a)
 with right:
     st.subheader(f"The format on {as_of.isoformat()}")

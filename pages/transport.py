@@ -142,7 +142,7 @@ def _pick(lat: float, lon: float) -> str | None:
 left, right = st.columns([5, 2], gap="medium") if not presenting() else (st.container(), st.container())
 with left:
     clicked = show_map(
-        base_map(a.boundaries, exclude_iso3=(), basemap=basemap, fit_bounds=corridor_bounds), layer, page="transport"
+        base_map(a.boundaries, exclude_iso3=(), basemap=basemap, fit_bounds=corridor_bounds, large_text=presenting()), layer, page="transport"
     )
     boundary_notice(a)
 with right:

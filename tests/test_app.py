@@ -309,6 +309,7 @@ def test_presentation_mode_hides_the_details(tiny_data, monkeypatch):
     at = run_page("pages/overview.py", {"present": "1"})
     assert not at.exception
     assert map_args(at)["height"] == 760
+    assert "font-size: 16px" in map_args(at)["header"]  # larger legend
     assert not at.dataframe  # the tables below the map are not shown
     assert at.button(key="overview_exit_present")
     at.button(key="overview_exit_present").click().run()

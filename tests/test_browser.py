@@ -196,6 +196,9 @@ def test_presentation_mode_and_story_steps(browser, app_url, tmp_path):
     wait_until_settled(page)
     page.get_by_role("link", name="◀ Back").click()
     expect(page.get_by_text("Step 3 of", exact=False)).to_be_visible(timeout=30_000)
+    expect(frame.locator("path.atlas-focus")).to_have_count(9, timeout=30_000)  # the map draws after the switch
+    expect(frame.locator("path.atlas-status-member")).to_have_count(6)  # the C6 on 2025-11-16
+    wait_until_settled(page)
     page.screenshot(path=str(tmp_path / "present-step3.png"))
     assert watch.problems() == [], "\n".join(watch.problems())
     context.close()
