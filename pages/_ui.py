@@ -95,6 +95,17 @@ def source_links(a: Atlas, ids: str | list[str]) -> str:
     return "\n".join(lines) or "_No sources._"
 
 
+def sources_panel(a: Atlas, ids: str | list[str]) -> None:
+    """The sources behind what is on screen (only those), with links, and the data's as-of date: the newest
+    publication date among them. Shown on every page, presentation mode included."""
+    wanted = [i for i in (ids.split(";") if isinstance(ids, str) else ids) if i]
+    used = a.sources[a.sources["id"].isin(set(wanted))]
+    dates = sorted(d for d in used["published"] if d)
+    as_of = f"newest source {dates[-1]}" if dates else "no dated source"
+    with st.expander(f"Sources for this view ({len(used)}; {as_of}; data version {a.version})"):
+        st.markdown(source_links(a, wanted))
+
+
 def show_map(m: folium.Map, layer: folium.FeatureGroup, *, page: str, height: int = MAP_HEIGHT) -> dict:
     """Draw `m` with `layer` added in place (so filter changes do not reload the map), opened at the view a
     link asked for; return what the map reports (last click, centre, zoom) and keep the view for the URL."""

@@ -15,7 +15,9 @@ from geo.maps import BASEMAPS, Legend, base_map, choropleth_layer, escape_text, 
 from geo.measure import SEA, format_parts
 from geo.memberships import focus_iso3
 from geo.transport import nearest_feature
-from pages._ui import atlas, boundary_notice, defaults, download_buttons, md_escape, show_map, source_links
+from pages._ui import (
+    atlas, boundary_notice, defaults, download_buttons, md_escape, show_map, source_links, sources_panel,
+)
 from pages._view import begin, finish, link_box, presentation_switch, presenting, selection, story_picker
 
 a = atlas()
@@ -125,6 +127,7 @@ with right:
     else:
         st.caption("Click a line for its facts, or pick a country in the sidebar for everything that touches it.")
 
+sources_panel(a, ";".join([*shown["sources"], *shown["geometry_sources"], *values["sources"]]))
 query = finish("energy")
 if presenting():
     st.stop()
@@ -160,5 +163,4 @@ view_filter = Filters(commodity=tuple(commodities), status=tuple(chosen_status),
 download_buttons(lambda: export_frame(a, "energy", view_filter), layer="energy", filters=view_filter,
                  key="energy_export", label="Links shown")
 
-with st.expander("Sources for this view"):
-    st.markdown(source_links(a, ";".join([*shown["sources"], *shown["geometry_sources"], *values["sources"]])))
+

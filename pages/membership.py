@@ -13,7 +13,8 @@ from geo.maps import BASEMAPS, add_venue_markers, base_map, category_layer, coun
 from geo.memberships import focus_iso3, meeting_venues, meetings_until
 from geo.styles import COMPARE_STYLES, OUTSIDE_PROPOSAL, STATUS_STYLES, VENUE_COLOUR, status_label
 from pages._ui import (
-    atlas, boundary_notice, defaults, download_buttons, md_escape, show_map, source_links, styled_statuses,
+    atlas, boundary_notice, defaults, download_buttons, md_escape, show_map, source_links, sources_panel,
+    styled_statuses,
 )
 from pages._view import begin, finish, link_box, presentation_switch, presenting, selection, story_picker
 
@@ -173,6 +174,8 @@ with right:
     else:
         st.caption("Click a country on the map for its memberships over time, meetings hosted and sources.")
 
+shown_bodies = chosen if view == "compare" and len(chosen) >= 2 else [body] + (["5plus3"] if view == "5plus3" else [])
+sources_panel(a, cmp.sources_in_view(a, shown_bodies, as_of))
 query = finish("membership")
 if presenting():
     st.stop()
@@ -220,6 +223,4 @@ download_buttons(
 with st.expander(f"Timeline: {len(events)} dated events from {TIMELINE_START.year} to today"):
     st.dataframe(events[["date", "label"]].rename(columns={"date": "Date", "label": "Event"}), hide_index=True, width="stretch")
 
-shown_bodies = chosen if view == "compare" and len(chosen) >= 2 else [body] + (["5plus3"] if view == "5plus3" else [])
-with st.expander("Sources for this view"):
-    st.markdown(source_links(a, cmp.sources_in_view(a, shown_bodies, as_of)))
+

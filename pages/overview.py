@@ -10,7 +10,7 @@ from geo.joins import countries_with_status
 from geo.maps import BASEMAPS, add_venue_markers, base_map, country_at, status_layer
 from geo.memberships import focus_iso3, meeting_venues, meetings_until, statuses_as_of, story_lines
 from geo.styles import VENUE_COLOUR, status_label
-from pages._ui import atlas, boundary_notice, defaults, md_escape, show_map, source_links
+from pages._ui import atlas, boundary_notice, defaults, md_escape, show_map, source_links, sources_panel
 from pages._view import begin, finish, link_box, presentation_switch, presenting, selection, story_picker
 
 BODY = "ca_consultative"
@@ -73,6 +73,7 @@ with right:
     elif not presenting():
         st.caption("Click a country on the map for its record and sources.")
 
+sources_panel(a, ";".join([*shapes["sources"], *(m.sources for m in meetings)]))
 query = finish("overview")
 if presenting():
     st.stop()
@@ -102,6 +103,4 @@ if meetings:
 else:
     st.info("No meeting had been held by this date.")
 
-with st.expander("Sources for this view"):
-    cited = ";".join([*shapes["sources"], *(m.sources for m in meetings)])
-    st.markdown(source_links(a, cited))
+

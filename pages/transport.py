@@ -15,7 +15,9 @@ from geo.transport import (
     CORRIDOR_LABELS, MODE_LABELS, air_lines, corridor_journeys, corridor_summary, filter_nodes, filter_routes,
     named_route_lengths, nearest_feature, node_points, published_vs_computed, route_lines,
 )
-from pages._ui import atlas, boundary_notice, defaults, download_buttons, md_escape, show_map, source_links
+from pages._ui import (
+    atlas, boundary_notice, defaults, download_buttons, md_escape, show_map, source_links, sources_panel,
+)
 from pages._view import begin, finish, link_box, presentation_switch, presenting, selection, story_picker
 
 a = atlas()
@@ -183,6 +185,8 @@ with right:
     else:
         st.caption("Click a segment or a node on the map for its facts and sources.")
 
+sources_panel(a, ";".join([*segments["sources"], *segments["geometry_sources"], *nodes["sources"],
+                           *(a.titr_volumes["sources"]), *(a.transit_times["sources"])]))
 query = finish("transport")
 if presenting():
     st.stop()
@@ -219,7 +223,4 @@ view_filter = Filters(corridor=tuple(corridors), mode=tuple(modes), status=tuple
 download_buttons(lambda: export_frame(a, "routes", view_filter), layer="routes", filters=view_filter,
                  key="transport_routes_export", label="Segments shown")
 
-with st.expander("Sources for this view"):
-    cited = ";".join([*segments["sources"], *segments["geometry_sources"], *nodes["sources"],
-                      *(a.titr_volumes["sources"]), *(a.transit_times["sources"])])
-    st.markdown(source_links(a, cited))
+

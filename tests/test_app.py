@@ -335,3 +335,13 @@ def test_story_bar(monkeypatch):
     assert "Next ▶" in links and "◀ Back" in links
     assert "step=3" in links["Next ▶"].query_string and "date=2025-11-16" in links["Next ▶"].query_string
     assert "nav=" in links["Next ▶"].query_string  # a fresh token: the next page applies the step's view
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_has_a_sources_panel_even_when_presenting(page, monkeypatch):
+    monkeypatch.delenv(DATA_DIR_ENV, raising=False)
+    for query in ({}, {"present": "1"}):
+        at = run_page(page, query)
+        panels = [e for e in at.expander if e.label.startswith("Sources for this view")]
+        assert len(panels) == 1, query
+        assert "newest source" in panels[0].label and "data version" in panels[0].label
