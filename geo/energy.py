@@ -11,7 +11,7 @@ from collections.abc import Iterable
 import geopandas as gpd
 import pandas as pd
 
-from geo.lines import build_lines, measure_lines
+from geo.lines import build_lines, filter_lines, measure_lines
 from geo.load import Atlas
 
 COMMODITY_LABELS = {"oil": "Oil", "gas": "Gas", "electricity": "Electricity"}
@@ -38,15 +38,7 @@ def filter_energy(
     lines: gpd.GeoDataFrame, *, commodity: Iterable[str] = (), status: Iterable[str] = (), iso3: Iterable[str] = ()
 ) -> gpd.GeoDataFrame:
     """Return the links matching every filter given; `iso3` keeps links that start, end or pass in a country."""
-    keep = pd.Series(True, index=lines.index)
-    for column, wanted in (("commodity", commodity), ("status", status)):
-        wanted = set(wanted)
-        if wanted:
-            keep &= lines[column].isin(wanted)
-    wanted = set(iso3)
-    if wanted:
-        keep &= lines["countries"].map(lambda c: bool(wanted & set(c.split(";"))))
-    return lines.loc[keep]
+    return filter_lines(lines, commodity=commodity, status=status, iso3=iso3)
 
 
 def capacity_totals(lines: gpd.GeoDataFrame) -> pd.DataFrame:

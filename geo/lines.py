@@ -6,6 +6,8 @@ real alignment only as closely as its waypoints do. Lengths are geodesic km (`ge
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import geopandas as gpd
 import pandas as pd
 from shapely.geometry import LineString
@@ -75,6 +77,20 @@ def measure_lines(lines: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame) -> gpd.
     if "published_length_km" in out.columns:
         out["length_ratio"] = (out["length_km"] / out["published_length_km"]).round(3)
     return out
+
+
+def filter_lines(lines: gpd.GeoDataFrame, *, iso3: Iterable[str] = (), **columns: Iterable[str]) -> gpd.GeoDataFrame:
+    """Return the lines matching every filter given (a filter left empty keeps all): each keyword names a
+    column and the values it may hold; `iso3` keeps lines whose ``countries`` include one of the codes."""
+    keep = pd.Series(True, index=lines.index)
+    for column, wanted in columns.items():
+        wanted = set(wanted)
+        if wanted:
+            keep &= lines[column].isin(wanted)
+    wanted = set(iso3)
+    if wanted:
+        keep &= lines["countries"].map(lambda c: bool(wanted & set(c.split(";"))))
+    return lines.loc[keep]
 
 
 def country_km_table(lines: gpd.GeoDataFrame, names: dict[str, str]) -> pd.DataFrame:

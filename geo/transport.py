@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from shapely.geometry import LineString
 
-from geo.lines import build_lines, measure_lines
+from geo.lines import build_lines, filter_lines, measure_lines
 from geo.load import Atlas
 from geo.measure import GEOD
 from geo.network import build_network
@@ -64,16 +64,8 @@ def filter_routes(
     iso3: Iterable[str] = (),
 ) -> gpd.GeoDataFrame:
     """Return the segments matching every filter given (a filter left empty keeps all); `iso3` keeps segments
-    that cross or touch one of the countries."""
-    keep = pd.Series(True, index=lines.index)
-    for column, wanted in (("corridor", corridor), ("mode", mode), ("status", status)):
-        wanted = set(wanted)
-        if wanted:
-            keep &= lines[column].isin(wanted)
-    wanted = set(iso3)
-    if wanted:
-        keep &= lines["countries"].map(lambda c: bool(wanted & set(c.split(";"))))
-    return lines.loc[keep]
+    that cross one of the countries."""
+    return filter_lines(lines, corridor=corridor, mode=mode, status=status, iso3=iso3)
 
 
 def filter_nodes(

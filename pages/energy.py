@@ -1,6 +1,5 @@
 """Energy: pipelines and power links across the Caspian over a choropleth of a country indicator."""
 
-import folium
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
