@@ -181,6 +181,10 @@ def timeline(atlas: Atlas, *, start: dt.date | str | None = None, end: dt.date |
     """
     first = parse_as_of(start) if start is not None else dt.date.min
     last = parse_as_of(end)
+    return atlas.derived(f"timeline:{first}:{last}", lambda a: _timeline(a, first, last))
+
+
+def _timeline(atlas: Atlas, first: dt.date, last: dt.date) -> pd.DataFrame:
     short = _short_names(atlas.bodies)
     rows = []
     for body in bodies_in_use(atlas)["id"]:
