@@ -520,3 +520,27 @@ def choropleth_layer(
         items.append((styles.NO_DATA.label, styles.NO_DATA.fill, "area-dashed"))
     Legend(title, items, position="topright").add_to(fg)
     return localize(fg)
+
+
+def standalone_html(m: folium.Map, layer: folium.FeatureGroup | None = None, *, title: str = "C6 Atlas map") -> str:
+    """Return the map (with `layer` added) as one HTML file that opens offline: Leaflet's JS and CSS are
+    inlined from the installed package instead of linked, and the page title is set (escaped).
+
+    `m` must not be shown elsewhere afterwards: the layer is added to it.
+    """
+    import re
+
+    from geo.assets import MAP_CSS, MAP_JS, asset_text, local_url
+
+    if layer is not None:
+        layer.add_to(m)
+    html = m.get_root().render()
+    for name in MAP_JS:
+        tag = re.compile(r'<script src="' + re.escape(local_url(name)) + r'"></script>')
+        html = tag.sub(lambda _m, name=name: "<script>" + asset_text(name).replace("</script", "<\\/script") + "</script>", html)
+    for name in MAP_CSS:
+        tag = re.compile(r'<link rel="stylesheet" href="' + re.escape(local_url(name)) + r'"/>')
+        html = tag.sub(lambda _m, name=name: "<style>" + asset_text(name) + "</style>", html)
+    if "/app/static/" in html:
+        raise ValueError("a map asset is still linked to the app's static folder; expected every asset inlined")
+    return html.replace("<head>", f"<head><title>{escape_text(title)}</title>", 1)

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
 from geo._errors import DataError
 from geo.assets import ensure_static_assets
 from geo.load import Atlas, data_signature, load_atlas
-from geo.maps import ATTRIBUTION_TEXT, DISCLAIMER
+from geo.maps import ATTRIBUTION_TEXT, DISCLAIMER, standalone_html
 
 APP_ROOT = Path(__file__).resolve().parent.parent
 MAP_HEIGHT = 620
@@ -106,25 +105,36 @@ def sources_panel(a: Atlas, ids: str | list[str]) -> None:
         st.markdown(source_links(a, wanted))
 
 
-def show_map(m: folium.Map, layer: folium.FeatureGroup, *, page: str, height: int = MAP_HEIGHT) -> dict:
-    """Draw `m` with `layer` added in place (so filter changes do not reload the map), opened at the view a
-    link asked for; return what the map reports (last click, centre, zoom) and keep the view for the URL."""
+def show_map(make_base, make_layer, *, page: str, height: int = MAP_HEIGHT) -> dict:
+    """Draw the map `make_base()` with the layer `make_layer()` added in place (so filter changes do not reload
+    the map), opened at the view a link asked for; return what the map reports (last click, centre, zoom) and
+    keep the view for the URL. The builders are called again, only when asked, for the HTML download: the
+    objects given to streamlit-folium are renamed by it and cannot be rendered again."""
     from pages._view import initial_view, presenting, remember_view
 
     _static_assets_ready()
     center, zoom = initial_view(page)
     value = st_folium(
-        m,
+        make_base(),
         key=f"{page}_map",
         height=760 if presenting() else height,
         use_container_width=True,
-        feature_group_to_add=layer,
+        feature_group_to_add=make_layer(),
         center=center,
         zoom=zoom,
         returned_objects=["last_object_clicked", "center", "zoom"],
     )
     value = value or {}
     remember_view(page, value)
+    st.download_button(
+        "Map as HTML (works offline)",
+        data=lambda: standalone_html(make_base(), make_layer(), title=f"C6 Atlas · {page}"),
+        file_name=f"c6-atlas-{page}-map.html",
+        mime="text/html",
+        key=f"{page}_map_html",
+        on_click="ignore",
+        help="One file with the map as shown (layers, legend, tooltips); opens in a browser without internet",
+    )
     return value
 
 

@@ -66,7 +66,6 @@ shapes["tip"] = [
     + "</div>"
     for r in shapes.to_dict("records")
 ]
-layer = choropleth_layer(shapes, title=INDICATOR_LABELS.get(indicator, indicator), unit=unit)
 shown = shown.assign(
     tip=[
         f'<div class="atlas-tip"><b>{escape_text(r["name"])}</b><br>{escape_text(COMMODITY_LABELS[r["commodity"]])}, '
@@ -74,15 +73,25 @@ shown = shown.assign(
         for r in shown.to_dict("records")
     ]
 )
-line_layer(shown, colour_column="commodity", colours=styles.COMMODITY_COLOURS, title="Links", fg=layer, weight=3.5)
-Legend(
-    "Pipelines and power links",
-    line_legend_items(styles.COMMODITY_COLOURS, COMMODITY_LABELS, [s for s in statuses if s in set(shown["status"])], shown["commodity"]),
-).add_to(layer)
+line_legend = line_legend_items(
+    styles.COMMODITY_COLOURS, COMMODITY_LABELS, [s for s in statuses if s in set(shown["status"])], shown["commodity"]
+)
+
+
+def make_layer():
+    layer = choropleth_layer(shapes, title=INDICATOR_LABELS.get(indicator, indicator), unit=unit)
+    line_layer(shown, colour_column="commodity", colours=styles.COMMODITY_COLOURS, title="Links", fg=layer, weight=3.5)
+    Legend("Pipelines and power links", line_legend).add_to(layer)
+    return layer
 
 left, right = st.columns([5, 2], gap="medium") if not presenting() else (st.container(), st.container())
 with left:
-    clicked = show_map(base_map(a.boundaries, exclude_iso3=focus, basemap=basemap, fit_iso3=focus, large_text=presenting()), layer, page="energy")
+    large = presenting()  # read here: the download builds the map later, outside this run
+    clicked = show_map(
+        lambda: base_map(a.boundaries, exclude_iso3=focus, basemap=basemap, fit_iso3=focus, large_text=large),
+        make_layer,
+        page="energy",
+    )
     boundary_notice(a)
 with right:
     pid = selection("energy", clicked, lambda lat, lon: nearest_feature(shown, lat, lon, max_deg=0.6))

@@ -97,26 +97,35 @@ if view == "compare" and len(chosen) >= 2:
     comparison = cmp.compare_bodies(a, chosen, as_of, count_as=count_as)
     shapes = comparison_shapes(a, comparison)
     title = f"{' vs '.join(short[b] for b in chosen)}, {as_of.isoformat()}"
-    layer = category_layer(shapes, column="category", styles_by_value=COMPARE_STYLES, title=title)
+    def make_layer():
+        return category_layer(shapes, column="category", styles_by_value=COMPARE_STYLES, title=title)
 else:
     if view == "compare":
         st.info("Choose two or more organisations to compare; meanwhile the map shows the organisation picked above.")
     if view == "5plus3":
         shapes = proposal_shapes(a, body, as_of)
         styles_5p3 = {**STATUS_STYLES, "outside": OUTSIDE_PROPOSAL}
-        layer = category_layer(shapes, column="status", styles_by_value=styles_5p3, title=f"5+3 in the {short[body]}, {as_of.isoformat()}")
+        def make_layer():
+            return category_layer(
+                shapes, column="status", styles_by_value=styles_5p3, title=f"5+3 in the {short[body]}, {as_of.isoformat()}"
+            )
     else:
         shapes = countries_with_status(a, body, as_of)
         venues = meeting_venues(meetings_until(a, as_of), names) if body == "ca_consultative" else pd.DataFrame()
         if len(venues):
             extra = [("Meeting venue (held by then)", VENUE_COLOUR, "dot")]
-        layer = status_layer(shapes, title=f"{short[body]}, {as_of.isoformat()}", extra_legend=extra)
-        if len(venues):
-            add_venue_markers(layer, venues)
+        def make_layer():
+            layer = status_layer(shapes, title=f"{short[body]}, {as_of.isoformat()}", extra_legend=extra)
+            return add_venue_markers(layer, venues) if len(venues) else layer
 
 left, right = st.columns([5, 2], gap="medium") if not presenting() else (st.container(), st.container())
 with left:
-    clicked = show_map(base_map(a.boundaries, exclude_iso3=focus, basemap=basemap, fit_iso3=focus, large_text=presenting()), layer, page="membership")
+    large = presenting()  # read here: the download builds the map later, outside this run
+    clicked = show_map(
+        lambda: base_map(a.boundaries, exclude_iso3=focus, basemap=basemap, fit_iso3=focus, large_text=large),
+        make_layer,
+        page="membership",
+    )
     boundary_notice(a)
 
 with right:

@@ -42,16 +42,25 @@ shapes = countries_with_status(a, BODY, as_of)
 meetings = meetings_until(a, as_of, body=BODY)
 names = a.country_names()
 venues = meeting_venues(meetings, names)
-layer = status_layer(
-    shapes,
-    title=f"{a.bodies.set_index('id').at[BODY, 'short_name']}, {as_of.isoformat()}",
-    extra_legend=[("Meeting venue (held by then)", VENUE_COLOUR, "dot")] if len(venues) else [],
-)
-add_venue_markers(layer, venues)
+
+
+def make_layer():
+    layer = status_layer(
+        shapes,
+        title=f"{a.bodies.set_index('id').at[BODY, 'short_name']}, {as_of.isoformat()}",
+        extra_legend=[("Meeting venue (held by then)", VENUE_COLOUR, "dot")] if len(venues) else [],
+    )
+    return add_venue_markers(layer, venues)
+
 
 left, right = st.columns([5, 2], gap="medium") if not presenting() else (st.container(), st.container())
 with left:
-    clicked = show_map(base_map(a.boundaries, exclude_iso3=focus, basemap=basemap, fit_iso3=focus, large_text=presenting()), layer, page="overview")
+    large = presenting()  # read here: the download builds the map later, outside this run
+    clicked = show_map(
+        lambda: base_map(a.boundaries, exclude_iso3=focus, basemap=basemap, fit_iso3=focus, large_text=large),
+        make_layer,
+        page="overview",
+    )
     boundary_notice(a)
 with right:
     st.subheader(f"The format on {as_of.isoformat()}")

@@ -94,15 +94,9 @@ with st.expander("Plan a route", expanded=bool(st.session_state.get("transport_p
             st.markdown("Sea crossings: " + md_escape("; ".join(plan.sea_crossings)))
         st.dataframe(legs.drop(columns="geometry"), hide_index=True, width="stretch")
 
-# The map's changing layer.
-layer = folium.FeatureGroup(name="transport")
-if plan is not None:
-    route_geom = plan_legs(a, plan)
-    folium.GeoJson(
-        route_geom[["geometry"]].to_json(drop_id=True),
-        style_function=lambda _f: {"color": styles.ROUTE_HIGHLIGHT, "weight": 10, "opacity": 0.55, "className": "atlas-plan"},
-        interactive=False,
-    ).add_to(layer)
+# The map's changing layer: the data first, then a builder (called for the map and for the HTML download).
+route_geom = plan_legs(a, plan) if plan is not None else None
+air = None
 if show_air:
     air = air_lines(a)
     air["status"] = air["operating_verified"].map({"true": "operational", "false": "stalled"}).fillna("proposed")
@@ -113,8 +107,6 @@ if show_air:
         f'operating: {"verified" if r["operating_verified"] == "true" else "suspended" if r["operating_verified"] == "false" else "unknown"}</div>'
         for r in air.to_dict("records")
     ]
-    line_layer(air, colour_column="kind", colours={"air": "#777777"}, title="Air links", fg=layer, weight=1.5,
-               class_prefix="atlas-air")
 segments = segments.assign(
     tip=[
         f'<div class="atlas-tip"><b>{escape_text(r["name"])}</b><br>{escape_text(MODE_LABELS[r["mode"]])}, '
@@ -122,20 +114,31 @@ segments = segments.assign(
         for r in segments.to_dict("records")
     ]
 )
-line_layer(segments, colour_column="mode", colours=styles.MODE_COLOURS, title="Segments", fg=layer)
-add_point_markers(
-    layer,
-    nodes.assign(label=[f"{n} ({styles.NODE_LABELS[k]}, {styles.INFRA_STATUS_LABELS[s].lower()})"
-                        for n, k, s in zip(nodes["name"], nodes["kind"], nodes["status"])]),
-    kind_colours=styles.NODE_COLOURS,
-)
+node_labels = nodes.assign(label=[f"{n} ({styles.NODE_LABELS[k]}, {styles.INFRA_STATUS_LABELS[s].lower()})"
+                                  for n, k, s in zip(nodes["name"], nodes["kind"], nodes["status"])])
 legend = line_legend_items(styles.MODE_COLOURS, MODE_LABELS, [s for s in statuses if s in set(segments["status"])], segments["mode"])
 legend += [(styles.NODE_LABELS[k], c, "dot-outline") for k, c in styles.NODE_COLOURS.items() if k in set(nodes["kind"])]
 if show_air:
     legend.append(("Air link (dotted: status unknown)", "#777777", "line"))
 if plan is not None:
     legend.append(("Planned route", styles.ROUTE_HIGHLIGHT, "line"))
-Legend("Transport network", legend).add_to(layer)
+
+
+def make_layer() -> folium.FeatureGroup:
+    layer = folium.FeatureGroup(name="transport")
+    if route_geom is not None:
+        folium.GeoJson(
+            route_geom[["geometry"]].to_json(drop_id=True),
+            style_function=lambda _f: {"color": styles.ROUTE_HIGHLIGHT, "weight": 10, "opacity": 0.55, "className": "atlas-plan"},
+            interactive=False,
+        ).add_to(layer)
+    if air is not None:
+        line_layer(air, colour_column="kind", colours={"air": "#777777"}, title="Air links", fg=layer, weight=1.5,
+                   class_prefix="atlas-air")
+    line_layer(segments, colour_column="mode", colours=styles.MODE_COLOURS, title="Segments", fg=layer)
+    add_point_markers(layer, node_labels, kind_colours=styles.NODE_COLOURS)
+    Legend("Transport network", legend).add_to(layer)
+    return layer
 
 def _pick(lat: float, lon: float) -> str | None:
     return nearest_feature(nodes, lat, lon, max_deg=0.35) or nearest_feature(segments, lat, lon, max_deg=0.6)
@@ -143,8 +146,11 @@ def _pick(lat: float, lon: float) -> str | None:
 
 left, right = st.columns([5, 2], gap="medium") if not presenting() else (st.container(), st.container())
 with left:
+    large = presenting()  # read here: the download builds the map later, outside this run
     clicked = show_map(
-        base_map(a.boundaries, exclude_iso3=(), basemap=basemap, fit_bounds=corridor_bounds, large_text=presenting()), layer, page="transport"
+        lambda: base_map(a.boundaries, exclude_iso3=(), basemap=basemap, fit_bounds=corridor_bounds, large_text=large),
+        make_layer,
+        page="transport",
     )
     boundary_notice(a)
 with right:

@@ -221,3 +221,36 @@ def test_first_request_after_a_restart_can_be_a_deep_link(browser, tmp_path):
         assert frame.locator("path.atlas-line").count() < 10  # the link's filter applied: ferries only
         assert watch.problems() == [], "\n".join(watch.problems())
         context.close()
+
+
+def test_map_html_download_opens_offline(browser, app_url, tmp_path):
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    page = context.new_page()
+    page.goto(f"{app_url}/energy?commodity=gas", wait_until="domcontentloaded")
+    frame = page.frame_locator(MAP_FRAME)
+    expect(frame.locator("path.atlas-line").first).to_be_attached(timeout=60_000)
+    wait_until_settled(page)
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name="Map as HTML (works offline)").click()
+    saved = tmp_path / "map.html"
+    download.value.save_as(saved)
+    context.close()
+
+    offline = browser.new_context(viewport={"width": 1200, "height": 800})
+    blocked = []
+    offline.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:"))
+                  else (blocked.append(route.request.url), route.abort()))
+    view = offline.new_page()
+    errors = []
+    view.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    view.goto(saved.as_uri())
+    expect(view.locator(".leaflet-container")).to_have_count(1, timeout=30_000)
+    lines = view.locator("path.atlas-line")
+    expect(lines.first).to_be_attached()
+    assert 0 < lines.count() < 15  # gas only, as on screen
+    expect(view.locator(".atlas-legend").first).to_be_visible()
+    view.screenshot(path=str(tmp_path / "standalone.png"))
+    assert blocked == [] and errors == []
+    offline.close()

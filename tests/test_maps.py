@@ -113,3 +113,14 @@ def test_static_assets_written_once(tmp_path):
     }
     assert "Leaflet" in (tmp_path / "leaflet" / "leaflet.js").read_text()[:2000]
     assert ensure_static_assets(tmp_path) == []
+
+
+def test_standalone_html_inlines_every_asset(tiny_atlas):
+    from geo.maps import standalone_html
+
+    m = base_map(tiny_atlas.boundaries, exclude_iso3=focus_iso3(tiny_atlas))
+    layer = status_layer(countries_with_status(tiny_atlas, "ca_consultative", "2024-01-01"), title="CA")
+    html = standalone_html(m, layer, title="Overview <b>")
+    assert "<title>Overview &lt;b&gt;</title>" in html
+    assert "/app/static/" not in html and "<script src=" not in html and '<link rel="stylesheet" href=' not in html
+    assert "Leaflet 1.9.3" in html and "atlas-focus" in html and "atlas-legend" in html
