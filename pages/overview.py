@@ -10,7 +10,8 @@ from geo.joins import countries_with_status
 from geo.maps import BASEMAPS, add_venue_markers, base_map, country_at, status_layer
 from geo.memberships import focus_iso3, meeting_venues, meetings_until, statuses_as_of, story_lines
 from geo.styles import VENUE_COLOUR, status_label
-from pages._ui import atlas, boundary_notice, defaults, md_escape, show_map, source_links, sources_panel
+from geo.export import Filters, export_frame
+from pages._ui import atlas, boundary_notice, defaults, md_escape, show_map, source_links, sources_panel, view_downloads
 from pages._view import begin, finish, link_box, presentation_switch, presenting, selection, story_picker
 
 BODY = "ca_consultative"
@@ -87,6 +88,8 @@ query = finish("overview")
 if presenting():
     st.stop()
 link_box("overview", query)
+held = export_frame(a, "meetings", Filters(as_of=as_of))
+view_downloads(a, page="overview", query=query, layers={"countries": shapes.drop(columns="tip"), "meetings": held})
 
 st.subheader("Meetings held by the chosen date")
 if meetings:

@@ -16,7 +16,7 @@ from geo.transport import (
     named_route_lengths, nearest_feature, node_points, published_vs_computed, route_lines,
 )
 from pages._ui import (
-    atlas, boundary_notice, defaults, download_buttons, md_escape, show_map, source_links, sources_panel,
+    atlas, boundary_notice, defaults, download_buttons, md_escape, show_map, source_links, sources_panel, view_downloads,
 )
 from pages._view import begin, finish, link_box, presentation_switch, presenting, selection, story_picker
 
@@ -197,6 +197,14 @@ query = finish("transport")
 if presenting():
     st.stop()
 link_box("transport", query)
+visible = {"routes": export_frame(a, "routes", Filters(corridor=tuple(corridors), mode=tuple(modes),
+                                                      status=tuple(chosen_status), iso3=tuple(countries))),
+           "nodes": nodes}
+if air is not None:
+    visible["air_links"] = air.drop(columns=["tip", "kind", "status"])
+if route_geom is not None:
+    visible["planned_route"] = route_geom
+view_downloads(a, page="transport", query=query, layers=visible)
 
 st.subheader("Measured: kilometres by corridor and by country")
 summary = corridor_summary(segments).assign(corridor=lambda f: f["corridor"].map(CORRIDOR_LABELS))

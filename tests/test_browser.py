@@ -254,3 +254,28 @@ def test_map_html_download_opens_offline(browser, app_url, tmp_path):
     view.screenshot(path=str(tmp_path / "standalone.png"))
     assert blocked == [] and errors == []
     offline.close()
+
+
+def test_view_download_holds_exactly_the_visible_rows(browser, app_url, tmp_path):
+    import pyogrio
+
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1200}, accept_downloads=True)
+    page = context.new_page()
+    page.goto(f"{app_url}/transport?mode=ferry&corridor=middle,middle_southern", wait_until="domcontentloaded")
+    frame = page.frame_locator(MAP_FRAME)
+    expect(frame.locator("path.atlas-line").first).to_be_attached(timeout=60_000)
+    wait_until_settled(page)
+    classes = frame.locator("path.atlas-line").evaluate_all("els => els.map(e => e.getAttribute('class'))")
+    on_map = sorted({c.split("atlas-line-")[1].split()[0] for c in classes})
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name="GeoPackage").click()
+    saved = tmp_path / "view.gpkg"
+    download.value.save_as(saved)
+    context.close()
+    exported = pyogrio.read_dataframe(saved, layer="routes")
+    assert sorted(exported["id"]) == on_map and len(on_map) >= 3
+    assert set(exported["mode"]) == {"ferry"}
+    meta = dict(pyogrio.read_dataframe(saved, layer="metadata")[["key", "value"]].values)
+    assert "mode=ferry" in meta["view"] and meta["page"] == "transport"

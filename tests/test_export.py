@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 
 import pandas as pd
+import pyogrio
 import pytest
 import shapely
 
@@ -167,3 +169,49 @@ def test_page_export_equals_command_output(tiny_data, tiny_atlas, tmp_path, fmt)
                                       read_back(out, fmt, layer="memberships"))
     else:
         assert page_bytes == out.read_bytes()
+
+
+@pytest.mark.parametrize("fmt", ["gpkg", "geojson", "csv"])
+def test_view_bundle_round_trip(tiny_atlas, tmp_path, fmt):
+    """A whole-view export holds every layer given, the same rows, and the metadata."""
+    import datetime as dt
+    import json as _json
+    import zipfile
+
+    from geo.export import view_bundle, view_metadata
+    from geo.joins import countries_with_status
+
+    layers = {
+        "countries": countries_with_status(tiny_atlas, "ca_consultative", "2024-01-01"),
+        "routes": export_frame(tiny_atlas, "routes", Filters(mode=("ferry",))),
+        "meetings": export_frame(tiny_atlas, "meetings", Filters(as_of=dt.date(2024, 1, 1))),
+    }
+    meta = view_metadata(tiny_atlas, page="overview", query="date=2024-01-01", layers=layers,
+                         generated_at=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))
+    assert meta["view"] == "?date=2024-01-01" and meta["rows"] == {"countries": 9, "routes": 1, "meetings": 2}
+    assert [s["id"] for s in meta["sources"]] == ["s-one"]  # only the rows in force on that date
+    data = view_bundle(layers, fmt, meta)
+    if fmt == "gpkg":
+        path = tmp_path / "view.gpkg"
+        path.write_bytes(data)
+        names = [name for name, _ in pyogrio.list_layers(path)]
+        assert sorted(names) == ["countries", "meetings", "metadata", "routes"]
+        assert read_back(path, "gpkg", layer="routes")["id"].tolist() == ["aktau-baku"]
+        assert sorted(read_back(path, "gpkg", layer="countries")["iso3"]) == sorted(layers["countries"]["iso3"])
+        stored = dict(read_back(path, "gpkg", layer="metadata")[["key", "value"]].values)
+        assert stored["data_version"] == tiny_atlas.version and stored["generated_at"] == "2026-01-01T00:00:00+00:00"
+        assert "tip" not in read_back(path, "gpkg", layer="countries").columns
+    else:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            assert sorted(archive.namelist()) == sorted([f"countries.{fmt}", f"meetings.{fmt}", f"routes.{fmt}", "metadata.json"])
+            assert _json.loads(archive.read("metadata.json"))["rows"]["routes"] == 1
+            archive.extractall(tmp_path)
+        assert read_back(tmp_path / f"routes.{fmt}", fmt, layer="routes")["id"].tolist() == ["aktau-baku"]
+        assert len(read_back(tmp_path / f"countries.{fmt}", fmt, layer="countries")) == 9
+
+
+def test_view_bundle_unknown_format(tiny_atlas):
+    from geo.export import view_bundle
+
+    with pytest.raises(UsageError, match=r"format 'xlsx' is not one of gpkg, geojson, csv"):
+        view_bundle({}, "xlsx", {})
