@@ -105,6 +105,21 @@ def sources_panel(a: Atlas, ids: str | list[str]) -> None:
         st.markdown(source_links(a, wanted))
 
 
+def map_section(a: Atlas, page: str, make_layer, **base_options):
+    """The map column of a page beside a details column (one column in presentation mode): the map built from
+    `geo.maps.base_map(a.boundaries, **base_options)` with `make_layer()` added in place, and the boundary notice
+    under it. Returns (what the map reported, the details column)."""
+    from geo.maps import base_map
+    from pages._view import presenting
+
+    large = presenting()  # read now: the HTML download builds the map later, outside this run
+    left, right = st.columns([5, 2], gap="medium") if not large else (st.container(), st.container())
+    with left:
+        returned = show_map(lambda: base_map(a.boundaries, large_text=large, **base_options), make_layer, page=page)
+        boundary_notice(a)
+    return returned, right
+
+
 def show_map(make_base, make_layer, *, page: str, height: int = MAP_HEIGHT) -> dict:
     """Draw the map `make_base()` with the layer `make_layer()` added in place (so filter changes do not reload
     the map), opened at the view a link asked for; return what the map reports (last click, centre, zoom) and

@@ -10,12 +10,12 @@ from geo.energy import (
     links_of_country,
 )
 from geo.export import Filters, export_frame
-from geo.maps import BASEMAPS, Legend, base_map, choropleth_layer, escape_text, line_layer, line_legend_items
+from geo.maps import BASEMAPS, Legend, choropleth_layer, escape_text, line_layer, line_legend_items
 from geo.measure import SEA, format_parts
 from geo.memberships import focus_iso3
 from geo.transport import nearest_feature
 from pages._ui import (
-    atlas, boundary_notice, defaults, download_buttons, md_escape, show_map, source_links, sources_panel, view_downloads,
+    atlas, defaults, download_buttons, md_escape, map_section, source_links, sources_panel, view_downloads,
 )
 from pages._view import begin, finish, link_box, presentation_switch, presenting, selection, story_picker
 
@@ -84,15 +84,7 @@ def make_layer():
     Legend("Pipelines and power links", line_legend).add_to(layer)
     return layer
 
-left, right = st.columns([5, 2], gap="medium") if not presenting() else (st.container(), st.container())
-with left:
-    large = presenting()  # read here: the download builds the map later, outside this run
-    clicked = show_map(
-        lambda: base_map(a.boundaries, exclude_iso3=focus, basemap=basemap, fit_iso3=focus, large_text=large),
-        make_layer,
-        page="energy",
-    )
-    boundary_notice(a)
+clicked, right = map_section(a, "energy", make_layer, exclude_iso3=focus, basemap=basemap, fit_iso3=focus)
 with right:
     pid = selection("energy", clicked, lambda lat, lon: nearest_feature(shown, lat, lon, max_deg=0.6))
     if presenting():

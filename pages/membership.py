@@ -9,11 +9,11 @@ import streamlit as st
 from geo import compare as cmp
 from geo.export import Filters, export_frame
 from geo.joins import comparison_shapes, countries_with_status, proposal_shapes
-from geo.maps import BASEMAPS, add_venue_markers, base_map, category_layer, country_at, status_layer
+from geo.maps import BASEMAPS, add_venue_markers, category_layer, country_at, status_layer
 from geo.memberships import focus_iso3, meeting_venues, meetings_until
 from geo.styles import COMPARE_STYLES, OUTSIDE_PROPOSAL, STATUS_STYLES, VENUE_COLOUR, status_label
 from pages._ui import (
-    atlas, boundary_notice, defaults, download_buttons, md_escape, show_map, source_links, sources_panel,
+    atlas, defaults, download_buttons, md_escape, map_section, source_links, sources_panel,
     styled_statuses, view_downloads,
 )
 from pages._view import begin, finish, link_box, presentation_switch, presenting, selection, story_picker
@@ -118,15 +118,7 @@ else:
             layer = status_layer(shapes, title=f"{short[body]}, {as_of.isoformat()}", extra_legend=extra)
             return add_venue_markers(layer, venues) if len(venues) else layer
 
-left, right = st.columns([5, 2], gap="medium") if not presenting() else (st.container(), st.container())
-with left:
-    large = presenting()  # read here: the download builds the map later, outside this run
-    clicked = show_map(
-        lambda: base_map(a.boundaries, exclude_iso3=focus, basemap=basemap, fit_iso3=focus, large_text=large),
-        make_layer,
-        page="membership",
-    )
-    boundary_notice(a)
+clicked, right = map_section(a, "membership", make_layer, exclude_iso3=focus, basemap=basemap, fit_iso3=focus)
 
 with right:
     if view == "compare" and len(chosen) >= 2:

@@ -7,11 +7,11 @@ import pandas as pd
 import streamlit as st
 
 from geo.joins import countries_with_status
-from geo.maps import BASEMAPS, add_venue_markers, base_map, country_at, status_layer
+from geo.maps import BASEMAPS, add_venue_markers, country_at, status_layer
 from geo.memberships import focus_iso3, meeting_venues, meetings_until, statuses_as_of, story_lines
 from geo.styles import VENUE_COLOUR, status_label
 from geo.export import Filters, export_frame
-from pages._ui import atlas, boundary_notice, defaults, md_escape, show_map, source_links, sources_panel, view_downloads
+from pages._ui import atlas, defaults, md_escape, map_section, source_links, sources_panel, view_downloads
 from pages._view import begin, finish, link_box, presentation_switch, presenting, selection, story_picker
 
 BODY = "ca_consultative"
@@ -54,15 +54,7 @@ def make_layer():
     return add_venue_markers(layer, venues)
 
 
-left, right = st.columns([5, 2], gap="medium") if not presenting() else (st.container(), st.container())
-with left:
-    large = presenting()  # read here: the download builds the map later, outside this run
-    clicked = show_map(
-        lambda: base_map(a.boundaries, exclude_iso3=focus, basemap=basemap, fit_iso3=focus, large_text=large),
-        make_layer,
-        page="overview",
-    )
-    boundary_notice(a)
+clicked, right = map_section(a, "overview", make_layer, exclude_iso3=focus, basemap=basemap, fit_iso3=focus)
 with right:
     st.subheader(f"The format on {as_of.isoformat()}")
     st.markdown("\n".join(f"- {md_escape(line)}" for line in story_lines(a, as_of, body=BODY)))

@@ -7,7 +7,7 @@ import streamlit as st
 from geo import styles
 from geo.export import Filters, export_frame
 from geo.lines import country_km_table
-from geo.maps import BASEMAPS, Legend, add_point_markers, base_map, escape_text, line_layer, line_legend_items
+from geo.maps import BASEMAPS, Legend, add_point_markers, escape_text, line_layer, line_legend_items
 from geo.measure import SEA, format_parts
 from geo.network import NoRoute
 from geo.routing import plan_legs, plan_route
@@ -16,7 +16,7 @@ from geo.transport import (
     named_route_lengths, nearest_feature, node_points, published_vs_computed, route_lines,
 )
 from pages._ui import (
-    atlas, boundary_notice, defaults, download_buttons, md_escape, show_map, source_links, sources_panel, view_downloads,
+    atlas, defaults, download_buttons, md_escape, map_section, source_links, sources_panel, view_downloads,
 )
 from pages._view import begin, finish, link_box, presentation_switch, presenting, selection, story_picker
 
@@ -144,15 +144,7 @@ def _pick(lat: float, lon: float) -> str | None:
     return nearest_feature(nodes, lat, lon, max_deg=0.35) or nearest_feature(segments, lat, lon, max_deg=0.6)
 
 
-left, right = st.columns([5, 2], gap="medium") if not presenting() else (st.container(), st.container())
-with left:
-    large = presenting()  # read here: the download builds the map later, outside this run
-    clicked = show_map(
-        lambda: base_map(a.boundaries, exclude_iso3=(), basemap=basemap, fit_bounds=corridor_bounds, large_text=large),
-        make_layer,
-        page="transport",
-    )
-    boundary_notice(a)
+clicked, right = map_section(a, "transport", make_layer, exclude_iso3=(), basemap=basemap, fit_bounds=corridor_bounds)
 with right:
     pid = selection("transport", clicked, _pick)
     if presenting():
