@@ -373,27 +373,32 @@ def status_tooltips(table: pd.DataFrame) -> list[str]:
     return tips
 
 
+def _circle_markers(fg: folium.FeatureGroup, points: pd.DataFrame, *, fill_of, **style) -> folium.FeatureGroup:
+    """Add a circle marker per row (lat, lon in degrees; label as plain text, escaped here) to `fg`, skipping
+    rows without coordinates; `fill_of(row)` gives the fill colour."""
+    for row in points.to_dict("records"):
+        if pd.isna(row["lat"]) or pd.isna(row["lon"]):
+            continue
+        folium.CircleMarker(
+            location=[float(row["lat"]), float(row["lon"])],
+            fill=True,
+            fill_color=fill_of(row),
+            tooltip=folium.Tooltip(escape_text(row["label"])),
+            **style,
+        ).add_to(fg)
+    return localize(fg)
+
+
 def add_venue_markers(fg: folium.FeatureGroup, venues: pd.DataFrame) -> folium.FeatureGroup:
     """Add one circle marker per venue to `fg` and return it.
 
     `venues` has columns lat, lon (degrees; rows without coordinates are skipped) and label (plain text,
     escaped here). Markers carry the CSS class ``atlas-venue``.
     """
-    for row in venues.to_dict("records"):
-        if pd.isna(row["lat"]) or pd.isna(row["lon"]):
-            continue
-        folium.CircleMarker(
-            location=[float(row["lat"]), float(row["lon"])],
-            radius=6,
-            color="#ffffff",
-            weight=2,
-            fill=True,
-            fill_color=styles.VENUE_COLOUR,
-            fill_opacity=0.9,
-            class_name="atlas-venue",
-            tooltip=folium.Tooltip(escape_text(row["label"])),
-        ).add_to(fg)
-    return localize(fg)
+    return _circle_markers(
+        fg, venues, fill_of=lambda _row: styles.VENUE_COLOUR, radius=6, color="#ffffff", weight=2, fill_opacity=0.9,
+        class_name="atlas-venue",
+    )
 
 
 def country_at(boundaries: gpd.GeoDataFrame, lat: float, lon: float) -> str | None:
@@ -446,21 +451,10 @@ def line_layer(
 def add_point_markers(fg: folium.FeatureGroup, points: pd.DataFrame, *, kind_colours: Mapping[str, str]) -> folium.FeatureGroup:
     """Add a circle marker per row of `points` (lat, lon, kind, label as plain text) to `fg`, filled by kind;
     each marker has the CSS class ``atlas-node``."""
-    for row in points.to_dict("records"):
-        if pd.isna(row["lat"]) or pd.isna(row["lon"]):
-            continue
-        folium.CircleMarker(
-            location=[float(row["lat"]), float(row["lon"])],
-            radius=5,
-            color="#222222",
-            weight=1.5,
-            fill=True,
-            fill_color=kind_colours.get(row["kind"], "#999999"),
-            fill_opacity=1.0,
-            class_name="atlas-node",
-            tooltip=folium.Tooltip(escape_text(row["label"])),
-        ).add_to(fg)
-    return localize(fg)
+    return _circle_markers(
+        fg, points, fill_of=lambda row: kind_colours.get(row["kind"], "#999999"), radius=5, color="#222222",
+        weight=1.5, fill_opacity=1.0, class_name="atlas-node",
+    )
 
 
 def line_legend_items(

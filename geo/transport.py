@@ -129,11 +129,6 @@ def named_route_lengths(atlas: Atlas) -> pd.DataFrame:
     return frame[["id", "name", "segments", "published_length_km", "length_km", "length_ratio", "note", "sources"]]
 
 
-def nan_to_none(value):
-    """Return None for NaN (JSON and tables show unknown as empty), the value otherwise."""
-    return None if isinstance(value, float) and np.isnan(value) else value
-
-
 def nearest_feature(frame: gpd.GeoDataFrame, lat: float, lon: float, *, max_deg: float) -> str | None:
     """Return the id of the feature of `frame` (EPSG:4326) nearest to a clicked point, if within `max_deg`
     degrees (a screen-sized tolerance the caller scales with the zoom level), else None."""

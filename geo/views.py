@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode
 
-from geo.load import Atlas
+from geo.load import CORRIDORS, ENERGY_STATUSES, INFRA_STATUSES, MODES, Atlas
 
 MAX_VALUE_LENGTH = 400
 """Longest value accepted for one parameter; longer ones are ignored with a notice."""
@@ -142,9 +142,9 @@ PAGES: dict[str, tuple[Param, ...]] = {
         _sel(lambda a: a.countries["iso3"].tolist()),
     ),
     "transport": (
-        Param("corridor", "choices", "transport_corridor", lambda a: __import__("geo.load", fromlist=["CORRIDORS"]).CORRIDORS),
-        Param("mode", "choices", "transport_mode", _fixed("rail", "ferry", "sea", "road")),
-        Param("status", "choices", "transport_status", _fixed("operational", "under_construction", "planned", "proposed")),
+        Param("corridor", "choices", "transport_corridor", _fixed(*CORRIDORS)),
+        Param("mode", "choices", "transport_mode", _fixed(*MODES)),
+        Param("status", "choices", "transport_status", _fixed(*INFRA_STATUSES)),
         Param("iso3", "choices", "transport_iso3", lambda a: a.countries["iso3"].tolist()),
         Param("air", "bool", "transport_air"),
         Param("basemap", "choice", "transport_basemap", _basemaps),
@@ -152,13 +152,13 @@ PAGES: dict[str, tuple[Param, ...]] = {
         Param("from", "choice", "transport_from", lambda a: a.nodes["id"].tolist()),
         Param("to", "choice", "transport_to", lambda a: a.nodes["id"].tolist()),
         Param("avoid", "choices", "transport_avoid", lambda a: a.countries["iso3"].tolist()),
-        Param("exclude", "choices", "transport_exclude", _fixed("rail", "ferry", "sea", "road")),
+        Param("exclude", "choices", "transport_exclude", _fixed(*MODES)),
         Param("future", "bool", "transport_future"),
         _sel(lambda a: [*a.routes["id"], *a.nodes["id"]]),
     ),
     "energy": (
         Param("commodity", "choices", "energy_commodity", _fixed("oil", "gas", "electricity")),
-        Param("status", "choices", "energy_status", _fixed("operational", "under_construction", "planned", "proposed", "stalled")),
+        Param("status", "choices", "energy_status", _fixed(*ENERGY_STATUSES)),
         Param("country", "choice", "energy_country", lambda a: ["", *_focus(a)]),
         Param("indicator", "choice", "energy_indicator", lambda a: sorted(set(a.indicators["indicator"]))),
         Param("basemap", "choice", "energy_basemap", _basemaps),

@@ -118,6 +118,7 @@ else:
             layer = status_layer(shapes, title=f"{short[body]}, {as_of.isoformat()}", extra_legend=extra)
             return add_venue_markers(layer, venues) if len(venues) else layer
 
+coverage = cmp.proposal_coverage(a, as_of) if view == "5plus3" else None
 clicked, right = map_section(a, "membership", make_layer, exclude_iso3=focus, basemap=basemap, fit_iso3=focus)
 
 with right:
@@ -131,7 +132,6 @@ with right:
         for label, codes in listed.items():
             st.markdown(f"**{md_escape(label)}:** {md_escape(', '.join(names[c] for c in codes) or 'none')}")
     elif view == "5plus3":
-        coverage = cmp.proposal_coverage(a, as_of)
         best = coverage.iloc[0]
         eight = cmp.proposal_countries(a)
         st.subheader("The eight together?")
@@ -207,7 +207,6 @@ if view == "compare" and len(chosen) >= 2:
                                        "category": "Category"}), hide_index=True, width="stretch")
 if view == "5plus3":
     st.subheader('What each body covers of the proposed "5+3"')
-    coverage = cmp.proposal_coverage(a, as_of)
     st.dataframe(
         coverage.drop(columns=["body"]).rename(
             columns={"short_name": "Body", "members": "Full members", "other": "Other status", "left_out": "Left out",

@@ -64,6 +64,7 @@ m4.metric("Sea and ferry km", f"{segments.loc[segments['mode'].isin(['ferry', 's
 
 # Route planner (its result is drawn on the map).
 plan = None
+route_geom = None  # the plan's legs as lines, drawn on the map and listed in the planner
 with st.expander("Plan a route", expanded=bool(st.session_state.get("transport_plan_on"))) if not presenting() else st.container():
     st.toggle("Plan a route and draw it on the map", key="transport_plan_on")
     ids = sorted(nodes_all["id"], key=node_names.get)
@@ -83,7 +84,7 @@ with st.expander("Plan a route", expanded=bool(st.session_state.get("transport_p
         except NoRoute as exc:
             st.warning(f"No route: {exc}.")
     if plan is not None:
-        legs = plan_legs(a, plan)
+        legs = route_geom = plan_legs(a, plan)
         st.markdown(
             f"**{md_escape(node_names[origin])} → {md_escape(node_names[destination])}: {plan.total_km:,.0f} km** in "
             f"{len(plan.legs)} legs · countries: {md_escape(', '.join(names.get(c, c) for c in plan.countries))}"
@@ -95,7 +96,6 @@ with st.expander("Plan a route", expanded=bool(st.session_state.get("transport_p
         st.dataframe(legs.drop(columns="geometry"), hide_index=True, width="stretch")
 
 # The map's changing layer: the data first, then a builder (called for the map and for the HTML download).
-route_geom = plan_legs(a, plan) if plan is not None else None
 air = None
 if show_air:
     air = air_lines(a)
