@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from geo._errors import DataError, UsageError
 from geo.network import NoRoute
 from geo.export import FILTER_HELP, FORMATS, LAYERS, export_frame, format_for, parse_filters, write_frame
+
+VIEW_ONLY_FORMATS = ("html", "png", "svg")
 from geo.load import DATA_DIR_ENV, INFRA_STATUSES, MODES, load_atlas
 
 
@@ -41,8 +43,18 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_layers_epilog(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    export.add_argument("layer", choices=list(LAYERS), metavar="LAYER", help=f"one of: {', '.join(LAYERS)}")
-    export.add_argument("--format", "-f", choices=FORMATS, help="output format (default: from the file extension)")
+    export.add_argument("layer", nargs="?", choices=list(LAYERS), metavar="LAYER",
+                        help=f"one of: {', '.join(LAYERS)} (or --view instead)")
+    export.add_argument(
+        "--view", metavar="LINK",
+        help="a page's permalink or its query string, e.g. \"?page=transport&mode=ferry\": writes what that view "
+        "shows: gpkg (every visible layer + metadata), geojson or csv (a ZIP of the layers + metadata.json), "
+        "html (the map, offline), png (1920x1080) or svg",
+    )
+    export.add_argument("--indicator", metavar="CSV",
+                        help="with --view on overview or membership: colour the countries by this CSV (country, value, year)")
+    export.add_argument("--format", "-f", choices=[*FORMATS, *VIEW_ONLY_FORMATS],
+                        help="output format (default: from the file extension)")
     export.add_argument("-o", "--output", required=True, metavar="PATH", help="file to write")
     export.add_argument("--iso3", nargs="+", metavar="ISO3", help=FILTER_HELP["iso3"])
     export.add_argument("--body", nargs="+", metavar="BODY", help=FILTER_HELP["body"])
@@ -95,6 +107,55 @@ def _route(atlas, args) -> int:
     return 0
 
 
+def _export_view(atlas, args, prog: str) -> int:
+    from pathlib import Path
+
+    from geo.export import view_bundle, view_metadata
+    from geo.scenes import scene_for_link
+
+    if args.layer is not None:
+        raise UsageError("give either a LAYER or --view, not both")
+    used = [f for f in ("iso3", "body", "status", "as_of", "corridor", "mode", "commodity") if getattr(args, f)]
+    if used:
+        raise UsageError(f"--{used[0].replace('_', '-')} does not go with --view: the view's query string holds its filters")
+    suffix = Path(args.output).suffix.lower().lstrip(".")
+    fmt = args.format or {"json": "geojson", "htm": "html"}.get(suffix, suffix)
+    if fmt not in (*FORMATS, *VIEW_ONLY_FORMATS):
+        hint = " (a .zip needs --format geojson or csv)" if suffix == "zip" else ""
+        raise UsageError(f"format {fmt!r} is not one of {', '.join((*FORMATS, *VIEW_ONLY_FORMATS))}{hint}")
+    indicator = None
+    if args.indicator:
+        from geo.upload import read_indicator
+
+        path = Path(args.indicator)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise UsageError(f"cannot read --indicator {args.indicator}: {exc.strerror or exc}") from None
+        indicator, problems = read_indicator(data, atlas, file=path.name)
+        for problem in problems:
+            print(f"{prog}: note: row left out: {problem}", file=sys.stderr)
+    scene, query, notices = scene_for_link(atlas, args.view, indicator=indicator)
+    for notice in notices:
+        print(f"{prog}: note: {notice}", file=sys.stderr)
+    if fmt in ("png", "svg"):
+        from geo.image import render_image
+
+        data = render_image(atlas, scene, fmt)
+    elif fmt == "html":
+        from geo.maps import scene_base, scene_layer, standalone_html
+
+        data = standalone_html(scene_base(atlas.boundaries, scene), scene_layer(scene),
+                               title=f"C6 Atlas · {scene.title}").encode("utf-8")
+    else:
+        data = view_bundle(scene.layers, fmt, view_metadata(atlas, page=scene.page, query=query, layers=scene.layers))
+    with open(args.output, "wb") as fh:
+        fh.write(data)
+    rows = ", ".join(f"{name} {len(frame)}" for name, frame in scene.layers.items())
+    print(f"wrote the {scene.page} view ({rows}) to {args.output} ({fmt}, {len(data):,} bytes)")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -105,6 +166,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command == "route":
             return _route(atlas, args)
+        if args.view is not None:
+            return _export_view(atlas, args, parser.prog)
+        if args.layer is None:
+            raise UsageError("give a LAYER or --view")
+        if args.indicator:
+            raise UsageError("--indicator goes with --view")
         fmt = format_for(args.output, args.format)
         filters = parse_filters(
             iso3=args.iso3, body=args.body, status=args.status, as_of=args.as_of, corridor=args.corridor,

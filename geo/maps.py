@@ -286,8 +286,10 @@ def category_layer(
     name: str = "layer",
     legend_values: Sequence[str] | None = None,
     extra_legend: Sequence[tuple[str, str, str]] = (),
+    fg: folium.FeatureGroup | None = None,
 ) -> folium.FeatureGroup:
-    """Return a feature group with countries filled by a categorical `column`, their tooltips, and a legend.
+    """Return a feature group (`fg` or a new one) with countries filled by a categorical `column`, their
+    tooltips, and a legend.
 
     Parameters
     ----------
@@ -304,7 +306,7 @@ def category_layer(
         Further legend rows (e.g. meeting venues).
     """
     fallback = styles_by_value.get("unknown", styles.STATUS_STYLES["unknown"])
-    fg = folium.FeatureGroup(name=name)
+    fg = fg if fg is not None else folium.FeatureGroup(name=name)
     data = countries[["iso3", column, "tip", "geometry"]]
 
     def style(feature: dict) -> dict:
@@ -326,15 +328,25 @@ def category_layer(
         highlight_function=lambda _f: {"weight": 3, "fillOpacity": 0.95},
         tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
     ).add_to(fg)
+    items = category_legend_items(data[column], styles_by_value, legend_values)
+    Legend(title, [*items, *extra_legend]).add_to(fg)
+    return localize(fg)
+
+
+def category_legend_items(
+    values: Iterable[str], styles_by_value: Mapping[str, styles.StatusStyle], legend_values: Sequence[str] | None = None
+) -> list[tuple[str, str, str]]:
+    """Return legend rows (label, fill, ``"area"`` or ``"area-dashed"``) for the categories in `values` (or
+    `legend_values`, in that order), in style order, unknown values last in the ``unknown`` style."""
+    fallback = styles_by_value.get("unknown", styles.STATUS_STYLES["unknown"])
     if legend_values is None:
-        present = list(dict.fromkeys(data[column]))
+        present = list(dict.fromkeys(values))
         legend_values = [v for v in styles_by_value if v in present] + [v for v in present if v not in styles_by_value]
     items = []
     for value in legend_values:
         look = styles_by_value.get(value, fallback)
         items.append((look.label, look.fill, "area-dashed" if look.dash else "area"))
-    Legend(title, [*items, *extra_legend]).add_to(fg)
-    return localize(fg)
+    return items
 
 
 def status_layer(
@@ -469,16 +481,16 @@ def line_legend_items(
     return items
 
 
-def choropleth_layer(
-    countries: gpd.GeoDataFrame, *, title: str, unit: str = "", bins: Sequence[float] | None = None
-) -> folium.FeatureGroup:
-    """Return a feature group with countries (EPSG:4326; columns iso3, value (NaN = no data), tip) filled by
-    value in quantile classes of `styles.CHOROPLETH`; "no data" is drawn apart (pale, dashed) and listed in the
-    legend. Returns the group with its legend."""
-    values = countries["value"].dropna()
-    fg = folium.FeatureGroup(name=title)
+def choropleth_classes(
+    values: pd.Series, *, unit: str = "", bins: Sequence[float] | None = None
+) -> tuple[list[int], list[tuple[str, str, str]]]:
+    """Return (the class of each value: an index into `styles.CHOROPLETH`, -1 for no data; the legend rows).
+
+    Classes are quantiles (fifths) of the values present unless `bins` (ascending edges) are given.
+    """
+    present = pd.to_numeric(values, errors="coerce").dropna()
     if bins is None:
-        bins = sorted(set(values.quantile([0, 0.2, 0.4, 0.6, 0.8, 1.0]).round(1))) if len(values) else []
+        bins = sorted(set(present.quantile([0, 0.2, 0.4, 0.6, 0.8, 1.0]).round(1))) if len(present) else []
     palette = styles.CHOROPLETH
 
     def klass(v: float) -> int:
@@ -487,9 +499,30 @@ def choropleth_layer(
                 return i
         return max(len(bins) - 2, 0)
 
-    data = countries[["iso3", "tip", "geometry"]].assign(
-        cls=[-1 if pd.isna(v) else klass(float(v)) for v in countries["value"]]
-    )
+    classes = [-1 if pd.isna(v) else min(klass(float(v)), len(palette) - 1) for v in values]
+    items = []
+    digits = 0 if bins and max(abs(b) for b in bins) >= 100 else 1
+    for i in range(max(len(bins) - 1, 0)):
+        label = f"{bins[i]:,.{digits}f} – {bins[i + 1]:,.{digits}f} {unit}".strip()
+        items.append((label, palette[min(i, len(palette) - 1)], "area"))
+    if len(bins) == 1:  # one distinct value: one class
+        items.append((f"{bins[0]:,.{digits}f} {unit}".strip(), palette[0], "area"))
+    if any(c < 0 for c in classes):
+        items.append((styles.NO_DATA.label, styles.NO_DATA.fill, "area-dashed"))
+    return classes, items
+
+
+def choropleth_layer(
+    countries: gpd.GeoDataFrame, *, title: str, unit: str = "", bins: Sequence[float] | None = None,
+    fg: folium.FeatureGroup | None = None,
+) -> folium.FeatureGroup:
+    """Return a feature group with countries (EPSG:4326; columns iso3, value (NaN = no data), tip) filled by
+    value in quantile classes of `styles.CHOROPLETH` (see `choropleth_classes`); "no data" is drawn apart (pale,
+    dashed) and listed in the legend. Returns the group with its legend."""
+    fg = fg if fg is not None else folium.FeatureGroup(name=title)
+    palette = styles.CHOROPLETH
+    classes, items = choropleth_classes(countries["value"], unit=unit, bins=bins)
+    data = countries[["iso3", "tip", "geometry"]].assign(cls=classes)
 
     def style(feature: dict) -> dict:
         c = feature["properties"]["cls"]
@@ -505,15 +538,43 @@ def choropleth_layer(
         style_function=style,
         tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
     ).add_to(fg)
-    items = []
-    digits = 0 if bins and max(abs(b) for b in bins) >= 100 else 1
-    for i in range(max(len(bins) - 1, 0)):
-        label = f"{bins[i]:,.{digits}f} – {bins[i + 1]:,.{digits}f} {unit}".strip()
-        items.append((label, palette[min(i, len(palette) - 1)], "area"))
-    if data["cls"].lt(0).any():
-        items.append((styles.NO_DATA.label, styles.NO_DATA.fill, "area-dashed"))
     Legend(title, items, position="topright").add_to(fg)
     return localize(fg)
+
+
+def scene_layer(scene) -> folium.FeatureGroup:
+    """Return the feature group that draws a `geo.scenes.Scene`'s marks (the part of a page map that changes
+    with the reader's filters), in the scene's order."""
+    fg = folium.FeatureGroup(name=scene.page)
+    for mark in scene.marks:
+        o = mark.options
+        if mark.kind == "category":
+            category_layer(mark.frame, fg=fg, **o)
+        elif mark.kind == "choropleth":
+            choropleth_layer(mark.frame, fg=fg, **o)
+        elif mark.kind == "lines":
+            line_layer(mark.frame, fg=fg, **o)
+        elif mark.kind == "points":
+            add_point_markers(fg, mark.frame, **o)
+        elif mark.kind == "venues":
+            add_venue_markers(fg, mark.frame)
+        elif mark.kind == "highlight":
+            folium.GeoJson(
+                mark.frame[["geometry"]].to_json(drop_id=True),
+                style_function=lambda _f, c=o["colour"]: {"color": c, "weight": 10, "opacity": 0.55, "className": "atlas-plan"},
+                interactive=False,
+            ).add_to(fg)
+        elif mark.kind == "legend":
+            Legend(o["title"], o["items"], position=o.get("position", "bottomright")).add_to(fg)
+        else:
+            raise ValueError(f"mark kind was {mark.kind!r} but is expected to be in ['category', 'choropleth', 'lines', "
+                             "'points', 'venues', 'highlight', 'legend']")
+    return localize(fg)
+
+
+def scene_base(boundaries: gpd.GeoDataFrame, scene, *, large_text: bool = False) -> folium.Map:
+    """Return the base map of a scene: `base_map` with the scene's basemap, excluded and fitted countries."""
+    return base_map(boundaries, basemap=scene.values.get("basemap", "plain"), large_text=large_text, **scene.base)
 
 
 def standalone_html(m: folium.Map, layer: folium.FeatureGroup | None = None, *, title: str = "C6 Atlas map") -> str:

@@ -105,19 +105,46 @@ def sources_panel(a: Atlas, ids: str | list[str]) -> None:
         st.markdown(source_links(a, wanted))
 
 
-def map_section(a: Atlas, page: str, make_layer, **base_options):
-    """The map column of a page beside a details column (one column in presentation mode): the map built from
-    `geo.maps.base_map(a.boundaries, **base_options)` with `make_layer()` added in place, and the boundary notice
-    under it. Returns (what the map reported, the details column)."""
-    from geo.maps import base_map
+def map_section(a: Atlas, scene):
+    """The map column of a page beside a details column (one column in presentation mode): the scene's base map
+    with its layer added in place, the map downloads (HTML, PNG, SVG) and the boundary notice under it. Returns
+    (what the map reported, the details column)."""
+    from geo.maps import scene_base, scene_layer
     from pages._view import presenting
 
-    large = presenting()  # read now: the HTML download builds the map later, outside this run
+    large = presenting()  # read now: the downloads build the map later, outside this run
     left, right = st.columns([5, 2], gap="medium") if not large else (st.container(), st.container())
     with left:
-        returned = show_map(lambda: base_map(a.boundaries, large_text=large, **base_options), make_layer, page=page)
+        returned = show_map(lambda: scene_base(a.boundaries, scene, large_text=large), lambda: scene_layer(scene),
+                            page=scene.page)
+        if not large:
+            image_downloads(a, scene)
         boundary_notice(a)
     return returned, right
+
+
+def image_downloads(a: Atlas, scene) -> None:
+    """PNG (1920×1080) and SVG of the scene for slides: title, legend, scale bar, attribution and source line,
+    drawn with matplotlib (no browser). Built only when clicked."""
+    import dataclasses
+
+    from geo.image import render_image
+
+    view = st.session_state.get(f"_current_view_{scene.page}") or st.session_state.get(f"_view_{scene.page}")
+    if view:  # the map as the reader has panned and zoomed it
+        scene = dataclasses.replace(scene, values={**scene.values, "lat": view[0], "lon": view[1], "z": view[2]})
+    cols = st.columns(2)
+    for col, fmt, mime in zip(cols, ("png", "svg"), ("image/png", "image/svg+xml")):
+        col.download_button(
+            f"Image for slides ({fmt.upper()})",
+            data=lambda fmt=fmt: render_image(a, scene, fmt),
+            file_name=f"c6-atlas-{scene.page}.{fmt}",
+            mime=mime,
+            key=f"{scene.page}_image_{fmt}",
+            on_click="ignore",
+            help="The view as a 1920×1080 image with title, legend, scale, attribution and sources"
+            if fmt == "png" else "The view as an SVG drawing (editable in slide software)",
+        )
 
 
 def show_map(make_base, make_layer, *, page: str, height: int = MAP_HEIGHT) -> dict:
@@ -151,6 +178,51 @@ def show_map(make_base, make_layer, *, page: str, height: int = MAP_HEIGHT) -> d
         help="One file with the map as shown (layers, legend, tooltips); opens in a browser without internet",
     )
     return value
+
+
+def indicator_upload(a: Atlas, page: str):
+    """The sidebar's "your indicator" box: upload a CSV (country, value, optional year), see what was wrong with
+    it, and choose to colour the map by it. Returns the indicator to draw, or None.
+
+    The parsed upload is kept in this session only (shared by the Overview and Membership pages), never on disk.
+    """
+    from geo._errors import DataError
+    from geo.upload import MAX_BYTES, read_indicator
+
+    held = st.session_state.get("_my_indicator")
+    with st.expander("Your indicator (CSV)", expanded=held is not None):
+        upload = st.file_uploader(
+            "Country and value, optional year", type=["csv", "txt"], key=f"{page}_upload",
+            help=f"Columns: iso3 or country, value, optional year and unit. UTF-8, at most {MAX_BYTES // 1000:,} KB. "
+            "Kept for this session only.",
+        )
+        if upload is not None and upload.file_id != st.session_state.get("_my_indicator_file"):
+            st.session_state["_my_indicator_file"] = upload.file_id
+            data = upload.getvalue() if upload.size <= MAX_BYTES else b"x" * (MAX_BYTES + 1)
+            try:
+                frame, problems = read_indicator(data, a, file=upload.name)
+                st.session_state["_my_indicator"] = held = frame
+                st.session_state["_my_indicator_problems"] = [str(p) for p in problems]
+                st.session_state.pop("_my_indicator_error", None)
+            except DataError as exc:
+                st.session_state["_my_indicator_error"] = str(exc)
+        if st.session_state.get("_my_indicator_error"):
+            st.error("The upload was not used:")
+            st.code(st.session_state["_my_indicator_error"], language=None, wrap_lines=True)
+        if held is None:
+            return None
+        problems = st.session_state.get("_my_indicator_problems", [])
+        st.caption(f"{md_escape(held.attrs.get('name'))}: {len(held)} countries joined.")
+        if problems:
+            st.warning(f"{len(problems)} row{'s' if len(problems) != 1 else ''} left out:")
+            st.code("\n".join(problems[:30]) + (f"\n… and {len(problems) - 30} more" if len(problems) > 30 else ""),
+                    language=None, wrap_lines=True)
+        on = st.toggle("Colour the map by your indicator", key=f"{page}_use_upload", value=True)
+        if st.button("Remove the upload", key=f"{page}_remove_upload"):
+            for key in ("_my_indicator", "_my_indicator_problems", "_my_indicator_error"):
+                st.session_state.pop(key, None)
+            st.rerun()
+    return held if on else None
 
 
 def boundary_notice(a: Atlas) -> None:

@@ -56,6 +56,12 @@ def begin(page: str, atlas: Atlas) -> None:
         else:
             st.session_state.pop("_story", None)
         st.session_state[f"_notices_{page}"] = view.notices
+    from geo.scenes import page_defaults
+
+    start = page_defaults(page, atlas)
+    for param in page_params(page):  # widgets start from the page's defaults (never from value=/default=)
+        if param.key and param.name in start:
+            st.session_state.setdefault(param.key, start[param.name])
     for notice in st.session_state.get(f"_notices_{page}", []):
         st.caption(f"Link: {notice}.")
     if presenting():
@@ -110,8 +116,8 @@ def selection(page: str, returned: dict, pick) -> str | None:
     return st.session_state.get(f"_sel_{page}")
 
 
-def finish(page: str) -> str:
-    """Write the page's state into the URL; return the query string (without ``?``)."""
+def widget_values(page: str) -> dict[str, object]:
+    """Return the page's widget values by URL parameter name (`geo.views`), as `geo.scenes.build_scene` takes."""
     values: dict[str, object] = {}
     for param in page_params(page):
         if param.key and param.key in st.session_state:
@@ -119,6 +125,12 @@ def finish(page: str) -> str:
             if isinstance(value, dt.datetime):
                 value = value.date()
             values[param.name] = value
+    return values
+
+
+def finish(page: str) -> str:
+    """Write the page's state into the URL; return the query string (without ``?``)."""
+    values = widget_values(page)
     view = st.session_state.get(f"_current_view_{page}") or st.session_state.get(f"_view_{page}")
     if view:
         values.update(lat=round(view[0], 4), lon=round(view[1], 4), z=view[2])

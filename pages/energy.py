@@ -1,29 +1,25 @@
 """Energy: pipelines and power links across the Caspian over a choropleth of a country indicator."""
 
-import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
 from geo import styles
-from geo.energy import (
-    COMMODITY_LABELS, INDICATOR_LABELS, capacity_totals, energy_lines, filter_energy, km_by_status, latest_indicator,
-    links_of_country,
-)
-from geo.export import Filters, export_frame
-from geo.maps import BASEMAPS, Legend, choropleth_layer, escape_text, line_layer, line_legend_items
+from geo.energy import COMMODITY_LABELS, INDICATOR_LABELS, capacity_totals, km_by_status, links_of_country
+from geo.export import export_frame
+from geo.maps import BASEMAPS
 from geo.measure import SEA, format_parts
 from geo.memberships import focus_iso3
+from geo.scenes import build_scene
 from geo.transport import nearest_feature
-from pages._ui import (
-    atlas, defaults, download_buttons, md_escape, map_section, source_links, sources_panel, view_downloads,
+from pages._ui import atlas, download_buttons, md_escape, map_section, source_links, sources_panel, view_downloads
+from pages._view import (
+    begin, finish, link_box, presentation_switch, presenting, selection, story_picker, widget_values,
 )
-from pages._view import begin, finish, link_box, presentation_switch, presenting, selection, story_picker
 
 a = atlas()
 begin("energy", a)
 names = a.country_names()
 focus = focus_iso3(a)
-lines_all = energy_lines(a)
 statuses = list(styles.INFRA_STATUS_LABELS)
 indicators = [i for i in INDICATOR_LABELS if i in set(a.indicators["indicator"])] + sorted(
     set(a.indicators["indicator"]) - set(INDICATOR_LABELS)
@@ -35,56 +31,27 @@ st.caption(
     "the published length. Dashed lines are not operational."
 )
 
-defaults(energy_commodity=list(COMMODITY_LABELS), energy_status=statuses)
 with st.sidebar:
-    commodities = st.multiselect("Commodity", list(COMMODITY_LABELS), format_func=COMMODITY_LABELS.get, key="energy_commodity")
-    chosen_status = st.multiselect("Status", statuses, format_func=styles.INFRA_STATUS_LABELS.get, key="energy_status")
+    st.multiselect("Commodity", list(COMMODITY_LABELS), format_func=COMMODITY_LABELS.get, key="energy_commodity")
+    st.multiselect("Status", statuses, format_func=styles.INFRA_STATUS_LABELS.get, key="energy_status")
     country = st.selectbox(
         "Country view", ["", *focus], format_func=lambda c: "All countries" if not c else names[c], key="energy_country"
     )
     indicator = st.selectbox(
         "Country indicator", indicators, format_func=lambda i: INDICATOR_LABELS.get(i, i), key="energy_indicator"
     )
-    basemap = st.selectbox("Basemap", list(BASEMAPS), format_func=lambda k: BASEMAPS[k].label, key="energy_basemap")
+    st.selectbox("Basemap", list(BASEMAPS), format_func=lambda k: BASEMAPS[k].label, key="energy_basemap")
     presentation_switch()
     story_picker(a)
 
-shown = filter_energy(lines_all, commodity=commodities, status=chosen_status, iso3=[country] if country else [])
+scene = build_scene(a, "energy", widget_values("energy"))
+shown, values, lines_all = scene.facts["shown"], scene.facts["values"], scene.facts["lines_all"]
 m1, m2, m3 = st.columns(3) if not presenting() else [st.empty() for _ in range(3)]
 m1.metric("Links", f"{len(shown)} of {len(lines_all)}")
 m2.metric("Computed km", f"{shown['length_km'].sum():,.0f}")
 m3.metric("Operational", int((shown["status"] == "operational").sum()))
 
-# The map's changing layer: indicator choropleth under the lines.
-values = latest_indicator(a, indicator, focus)
-unit = next((u for u in values["unit"] if u), "")
-shapes = a.boundaries[a.boundaries["iso3"].isin(focus)][["iso3", "geometry"]].merge(values, on="iso3")
-shapes = gpd.GeoDataFrame(shapes, geometry="geometry", crs="EPSG:4326")
-shapes["tip"] = [
-    f'<div class="atlas-tip"><b>{escape_text(names[r["iso3"]])}</b><br>'
-    + (f"{r['value']:,.1f} {escape_text(r['unit'])} ({int(r['year'])})" if pd.notna(r["value"]) else "no data")
-    + "</div>"
-    for r in shapes.to_dict("records")
-]
-shown = shown.assign(
-    tip=[
-        f'<div class="atlas-tip"><b>{escape_text(r["name"])}</b><br>{escape_text(COMMODITY_LABELS[r["commodity"]])}, '
-        f'{escape_text(styles.INFRA_STATUS_LABELS[r["status"]].lower())}; {r["length_km"]:,.0f} km (approximate)</div>'
-        for r in shown.to_dict("records")
-    ]
-)
-line_legend = line_legend_items(
-    styles.COMMODITY_COLOURS, COMMODITY_LABELS, [s for s in statuses if s in set(shown["status"])], shown["commodity"]
-)
-
-
-def make_layer():
-    layer = choropleth_layer(shapes, title=INDICATOR_LABELS.get(indicator, indicator), unit=unit)
-    line_layer(shown, colour_column="commodity", colours=styles.COMMODITY_COLOURS, title="Links", fg=layer, weight=3.5)
-    Legend("Pipelines and power links", line_legend).add_to(layer)
-    return layer
-
-clicked, right = map_section(a, "energy", make_layer, exclude_iso3=focus, basemap=basemap, fit_iso3=focus)
+clicked, right = map_section(a, scene)
 with right:
     pid = selection("energy", clicked, lambda lat, lon: nearest_feature(shown, lat, lon, max_deg=0.6))
     if presenting():
@@ -127,16 +94,12 @@ with right:
     else:
         st.caption("Click a line for its facts, or pick a country in the sidebar for everything that touches it.")
 
-sources_panel(a, ";".join([*shown["sources"], *shown["geometry_sources"], *values["sources"]]))
+sources_panel(a, scene.sources)
 query = finish("energy")
 if presenting():
     st.stop()
 link_box("energy", query)
-view_downloads(a, page="energy", query=query, layers={
-    "energy": export_frame(a, "energy", Filters(commodity=tuple(commodities), status=tuple(chosen_status),
-                                                iso3=(country,) if country else ())),
-    "indicator": shapes.drop(columns="tip").assign(indicator=indicator),
-})
+view_downloads(a, page="energy", query=query, layers=scene.layers)
 
 st.subheader("Totals for the links shown")
 c1, c2 = st.columns(2)
@@ -164,7 +127,7 @@ with st.expander(f"{INDICATOR_LABELS.get(indicator, indicator)}: values and sour
     )
     st.dataframe(shown_values[["country", "value", "unit", "year", "sources"]], hide_index=True, width="stretch")
 
-view_filter = Filters(commodity=tuple(commodities), status=tuple(chosen_status), iso3=(country,) if country else ())
+view_filter = scene.facts["filters"]
 download_buttons(lambda: export_frame(a, "energy", view_filter), layer="energy", filters=view_filter,
                  key="energy_export", label="Links shown")
 

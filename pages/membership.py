@@ -3,20 +3,21 @@ organisations; what a "5+3" platform would bring together; country profiles."""
 
 import datetime as dt
 
-import pandas as pd
 import streamlit as st
 
 from geo import compare as cmp
 from geo.export import Filters, export_frame
-from geo.joins import comparison_shapes, countries_with_status, proposal_shapes
-from geo.maps import BASEMAPS, add_venue_markers, category_layer, country_at, status_layer
-from geo.memberships import focus_iso3, meeting_venues, meetings_until
-from geo.styles import COMPARE_STYLES, OUTSIDE_PROPOSAL, STATUS_STYLES, VENUE_COLOUR, status_label
+from geo.maps import BASEMAPS, country_at
+from geo.memberships import focus_iso3
+from geo.scenes import build_scene
+from geo.styles import COMPARE_STYLES, status_label
 from pages._ui import (
-    atlas, defaults, download_buttons, md_escape, map_section, source_links, sources_panel,
-    styled_statuses, view_downloads,
+    atlas, download_buttons, indicator_upload, md_escape, map_section, source_links, sources_panel, styled_statuses,
+    view_downloads,
 )
-from pages._view import begin, finish, link_box, presentation_switch, presenting, selection, story_picker
+from pages._view import (
+    begin, finish, link_box, presentation_switch, presenting, selection, story_picker, widget_values,
+)
 
 VIEWS = {"organisation": "One organisation", "compare": "Compare organisations", "5plus3": 'The "5+3" platform'}
 TIMELINE_START = dt.date(1991, 1, 1)  # the focus states' independence; earlier events still count as of later dates
@@ -37,18 +38,18 @@ with st.sidebar:
     body = st.selectbox(
         "Organisation", bodies["id"].tolist(), format_func=lambda b: f"{short[b]} · {full[b]}", key="membership_body"
     )
-    chosen, count_as = [], "members"
+    chosen = []
     if view == "compare":
-        defaults(membership_compare=["ots", "cis"])
         chosen = st.multiselect(
             "Organisations to compare", bodies["id"].tolist(), format_func=short.get, key="membership_compare",
         )
-        count_as = st.radio(
+        st.radio(
             "Counts as taking part", list(cmp.COUNT_AS),
             format_func={"members": "Full members only", "any": "Any participation (observer, partner…)"}.get,
             key="membership_count_as",
         )
-    basemap = st.selectbox("Basemap", list(BASEMAPS), format_func=lambda k: BASEMAPS[k].label, key="membership_basemap")
+    st.selectbox("Basemap", list(BASEMAPS), format_func=lambda k: BASEMAPS[k].label, key="membership_basemap")
+    mine = indicator_upload(a, "membership")
     presentation_switch()
     story_picker(a)
 
@@ -91,38 +92,14 @@ else:
     if len(before):
         st.caption(f"Latest event before this date: {before['date'].iloc[0]}, {before['label'].iloc[0]}")
 
-# The map's changing layer, by view.
-extra = []
-if view == "compare" and len(chosen) >= 2:
-    comparison = cmp.compare_bodies(a, chosen, as_of, count_as=count_as)
-    shapes = comparison_shapes(a, comparison)
-    title = f"{' vs '.join(short[b] for b in chosen)}, {as_of.isoformat()}"
-    def make_layer():
-        return category_layer(shapes, column="category", styles_by_value=COMPARE_STYLES, title=title)
-else:
-    if view == "compare":
-        st.info("Choose two or more organisations to compare; meanwhile the map shows the organisation picked above.")
-    if view == "5plus3":
-        shapes = proposal_shapes(a, body, as_of)
-        styles_5p3 = {**STATUS_STYLES, "outside": OUTSIDE_PROPOSAL}
-        def make_layer():
-            return category_layer(
-                shapes, column="status", styles_by_value=styles_5p3, title=f"5+3 in the {short[body]}, {as_of.isoformat()}"
-            )
-    else:
-        shapes = countries_with_status(a, body, as_of)
-        venues = meeting_venues(meetings_until(a, as_of), names) if body == "ca_consultative" else pd.DataFrame()
-        if len(venues):
-            extra = [("Meeting venue (held by then)", VENUE_COLOUR, "dot")]
-        def make_layer():
-            layer = status_layer(shapes, title=f"{short[body]}, {as_of.isoformat()}", extra_legend=extra)
-            return add_venue_markers(layer, venues) if len(venues) else layer
-
-coverage = cmp.proposal_coverage(a, as_of) if view == "5plus3" else None
-clicked, right = map_section(a, "membership", make_layer, exclude_iso3=focus, basemap=basemap, fit_iso3=focus)
+scene = build_scene(a, "membership", widget_values("membership"), indicator=mine)
+for notice in scene.notices:
+    st.info(notice)
+shapes, comparison, coverage = scene.facts["shapes"], scene.facts.get("comparison"), scene.facts.get("coverage")
+clicked, right = map_section(a, scene)
 
 with right:
-    if view == "compare" and len(chosen) >= 2:
+    if comparison is not None:
         st.subheader("Compared")
         listed = {
             "In all": comparison.in_all(),
@@ -175,16 +152,12 @@ with right:
     else:
         st.caption("Click a country on the map for its memberships over time, meetings hosted and sources.")
 
-shown_bodies = chosen if view == "compare" and len(chosen) >= 2 else [body] + (["5plus3"] if view == "5plus3" else [])
-sources_panel(a, cmp.sources_in_view(a, shown_bodies, as_of))
+sources_panel(a, scene.sources)
 query = finish("membership")
 if presenting():
     st.stop()
 link_box("membership", query)
-visible = {"countries": shapes.drop(columns=[c for c in ("tip",) if c in shapes.columns])}
-if view == "organisation" and body == "ca_consultative":
-    visible["meetings"] = export_frame(a, "meetings", Filters(as_of=as_of))
-view_downloads(a, page="membership", query=query, layers=visible)
+view_downloads(a, page="membership", query=query, layers=scene.layers)
 
 st.subheader(f"Membership matrix on {as_of.isoformat()}")
 matrix = cmp.status_matrix(a, as_of)
@@ -200,7 +173,7 @@ download_buttons(
     key="membership_matrix_export", label="Matrix with boundaries",
 )
 
-if view == "compare" and len(chosen) >= 2:
+if comparison is not None:
     st.subheader("Comparison by country")
     table = comparison.table.assign(category=comparison.table["category"].map(lambda c: COMPARE_STYLES[c].label))
     st.dataframe(table.rename(columns={"iso3": "ISO3", "name": "Country", "bodies": "Takes part in", "count": "Count",

@@ -6,15 +6,12 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from geo.joins import countries_with_status
-from geo.maps import BASEMAPS, add_venue_markers, country_at, status_layer
-from geo.memberships import focus_iso3, meeting_venues, meetings_until, statuses_as_of, story_lines
-from geo.styles import VENUE_COLOUR, status_label
-from geo.export import Filters, export_frame
-from pages._ui import atlas, defaults, md_escape, map_section, source_links, sources_panel, view_downloads
-from pages._view import begin, finish, link_box, presentation_switch, presenting, selection, story_picker
-
-BODY = "ca_consultative"
+from geo.maps import BASEMAPS, country_at
+from geo.memberships import focus_iso3, statuses_as_of, story_lines
+from geo.scenes import CONSULTATIVE as BODY, build_scene
+from geo.styles import status_label
+from pages._ui import atlas, indicator_upload, md_escape, map_section, source_links, sources_panel, view_downloads
+from pages._view import begin, finish, link_box, presentation_switch, presenting, selection, story_picker, widget_values
 
 a = atlas()
 begin("overview", a)
@@ -23,7 +20,6 @@ body_name = a.body_names().get(BODY, BODY)
 st.title("C6 Atlas · Central Asia and the South Caucasus")
 st.caption(f"Focus countries by their status in the {body_name} on the chosen date.")
 
-defaults(overview_as_of=dt.date.today())
 with st.sidebar:
     as_of = st.date_input(
         "As of",
@@ -35,26 +31,16 @@ with st.sidebar:
     basemap = st.selectbox(
         "Basemap", list(BASEMAPS), format_func=lambda k: BASEMAPS[k].label, key="overview_basemap"
     )
+    mine = indicator_upload(a, "overview")
     presentation_switch()
     story_picker(a)
 
 focus = focus_iso3(a)
-shapes = countries_with_status(a, BODY, as_of)
-meetings = meetings_until(a, as_of, body=BODY)
 names = a.country_names()
-venues = meeting_venues(meetings, names)
+scene = build_scene(a, "overview", widget_values("overview"), indicator=mine)
+meetings = scene.facts["meetings"]
 
-
-def make_layer():
-    layer = status_layer(
-        shapes,
-        title=f"{a.bodies.set_index('id').at[BODY, 'short_name']}, {as_of.isoformat()}",
-        extra_legend=[("Meeting venue (held by then)", VENUE_COLOUR, "dot")] if len(venues) else [],
-    )
-    return add_venue_markers(layer, venues)
-
-
-clicked, right = map_section(a, "overview", make_layer, exclude_iso3=focus, basemap=basemap, fit_iso3=focus)
+clicked, right = map_section(a, scene)
 with right:
     st.subheader(f"The format on {as_of.isoformat()}")
     st.markdown("\n".join(f"- {md_escape(line)}" for line in story_lines(a, as_of, body=BODY)))
@@ -75,13 +61,12 @@ with right:
     elif not presenting():
         st.caption("Click a country on the map for its record and sources.")
 
-sources_panel(a, ";".join([*shapes["sources"], *(m.sources for m in meetings)]))
+sources_panel(a, scene.sources)
 query = finish("overview")
 if presenting():
     st.stop()
 link_box("overview", query)
-held = export_frame(a, "meetings", Filters(as_of=as_of))
-view_downloads(a, page="overview", query=query, layers={"countries": shapes.drop(columns="tip"), "meetings": held})
+view_downloads(a, page="overview", query=query, layers=scene.layers)
 
 st.subheader("Meetings held by the chosen date")
 if meetings:

@@ -1,24 +1,22 @@
 """Transport: the Middle Corridor and its comparisons as a network to filter, measure and route on."""
 
-import folium
 import pandas as pd
 import streamlit as st
 
 from geo import styles
-from geo.export import Filters, export_frame
+from geo.export import export_frame
 from geo.lines import country_km_table
-from geo.maps import BASEMAPS, Legend, add_point_markers, escape_text, line_layer, line_legend_items
+from geo.maps import BASEMAPS
 from geo.measure import SEA, format_parts
-from geo.network import NoRoute
-from geo.routing import plan_legs, plan_route
+from geo.scenes import build_scene
 from geo.transport import (
-    CORRIDOR_LABELS, MODE_LABELS, air_lines, corridor_journeys, corridor_summary, filter_nodes, filter_routes,
-    named_route_lengths, nearest_feature, node_points, published_vs_computed, route_lines,
+    CORRIDOR_LABELS, MODE_LABELS, corridor_journeys, corridor_summary, named_route_lengths, nearest_feature,
+    node_points, published_vs_computed, route_lines,
 )
-from pages._ui import (
-    atlas, defaults, download_buttons, md_escape, map_section, source_links, sources_panel, view_downloads,
+from pages._ui import atlas, download_buttons, md_escape, map_section, source_links, sources_panel, view_downloads
+from pages._view import (
+    begin, finish, link_box, presentation_switch, presenting, selection, story_picker, widget_values,
 )
-from pages._view import begin, finish, link_box, presentation_switch, presenting, selection, story_picker
 
 a = atlas()
 begin("transport", a)
@@ -34,57 +32,39 @@ st.caption(
     "points. Published lengths, where they exist, are shown beside them."
 )
 
-defaults(
-    transport_corridor=list(CORRIDOR_LABELS), transport_mode=list(MODE_LABELS), transport_status=statuses,
-    transport_air=False, transport_from="xian", transport_to="istanbul",
-)
 with st.sidebar:
-    corridors = st.multiselect("Corridor", list(CORRIDOR_LABELS), format_func=CORRIDOR_LABELS.get, key="transport_corridor")
-    modes = st.multiselect("Mode", list(MODE_LABELS), format_func=MODE_LABELS.get, key="transport_mode")
-    chosen_status = st.multiselect(
-        "Status", statuses, format_func=styles.INFRA_STATUS_LABELS.get, key="transport_status"
-    )
-    countries = st.multiselect(
+    st.multiselect("Corridor", list(CORRIDOR_LABELS), format_func=CORRIDOR_LABELS.get, key="transport_corridor")
+    st.multiselect("Mode", list(MODE_LABELS), format_func=MODE_LABELS.get, key="transport_mode")
+    st.multiselect("Status", statuses, format_func=styles.INFRA_STATUS_LABELS.get, key="transport_status")
+    st.multiselect(
         "Crossing country (empty: all)", sorted(set(";".join(lines_all["countries"]).split(";")) - {""}, key=names.get),
         format_func=lambda c: names.get(c, c), key="transport_iso3",
     )
-    show_air = st.toggle("Air links between the region's cities", key="transport_air")
-    basemap = st.selectbox("Basemap", list(BASEMAPS), format_func=lambda k: BASEMAPS[k].label, key="transport_basemap")
+    st.toggle("Air links between the region's cities", key="transport_air")
+    st.selectbox("Basemap", list(BASEMAPS), format_func=lambda k: BASEMAPS[k].label, key="transport_basemap")
     presentation_switch()
     story_picker(a)
 
-corridor_bounds = tuple(lines_all[lines_all["corridor"].isin(["middle", "middle_southern", "cku"])].total_bounds)
-segments = filter_routes(lines_all, corridor=corridors, mode=modes, status=chosen_status, iso3=countries)
-nodes = filter_nodes(nodes_all, segments)
-m1, m2, m3, m4 = st.columns(4) if not presenting() else [st.empty() for _ in range(4)]
-m1.metric("Segments", f"{len(segments)} of {len(lines_all)}")
-m2.metric("Nodes", len(nodes))
-m3.metric("Rail km", f"{segments.loc[segments['mode'] == 'rail', 'length_km'].sum():,.0f}")
-m4.metric("Sea and ferry km", f"{segments.loc[segments['mode'].isin(['ferry', 'sea']), 'length_km'].sum():,.0f}")
-
-# Route planner (its result is drawn on the map).
-plan = None
-route_geom = None  # the plan's legs as lines, drawn on the map and listed in the planner
-with st.expander("Plan a route", expanded=bool(st.session_state.get("transport_plan_on"))) if not presenting() else st.container():
+# The planner's widgets come before the scene is built (they sit in an expander under the metrics).
+metrics = st.container()
+planner = st.expander("Plan a route", expanded=bool(st.session_state.get("transport_plan_on"))) if not presenting() else st.container()
+with planner:
     st.toggle("Plan a route and draw it on the map", key="transport_plan_on")
     ids = sorted(nodes_all["id"], key=node_names.get)
     c1, c2 = st.columns(2)
     origin = c1.selectbox("From", ids, format_func=node_names.get, key="transport_from")
     destination = c2.selectbox("To", ids, format_func=node_names.get, key="transport_to")
     c3, c4, c5 = st.columns([2, 2, 1])
-    avoid = c3.multiselect("Avoid countries", sorted(names, key=names.get), format_func=names.get, key="transport_avoid")
-    no_modes = c4.multiselect("Exclude modes", list(MODE_LABELS), format_func=MODE_LABELS.get, key="transport_exclude")
-    future = c5.checkbox("Include lines not yet operational", key="transport_future")
-    if st.session_state.get("transport_plan_on"):
-        try:
-            plan = plan_route(
-                a, origin, destination, avoid_iso3=avoid, exclude_modes=no_modes,
-                statuses=statuses if future else ["operational"],
-            )
-        except NoRoute as exc:
-            st.warning(f"No route: {exc}.")
+    c3.multiselect("Avoid countries", sorted(names, key=names.get), format_func=names.get, key="transport_avoid")
+    c4.multiselect("Exclude modes", list(MODE_LABELS), format_func=MODE_LABELS.get, key="transport_exclude")
+    c5.checkbox("Include lines not yet operational", key="transport_future")
+
+scene = build_scene(a, "transport", widget_values("transport"))
+segments, nodes, plan, legs = (scene.facts[k] for k in ("segments", "nodes", "plan", "legs"))
+with planner:
+    for notice in scene.notices:
+        st.warning(notice)
     if plan is not None:
-        legs = route_geom = plan_legs(a, plan)
         st.markdown(
             f"**{md_escape(node_names[origin])} → {md_escape(node_names[destination])}: {plan.total_km:,.0f} km** in "
             f"{len(plan.legs)} legs · countries: {md_escape(', '.join(names.get(c, c) for c in plan.countries))}"
@@ -95,56 +75,18 @@ with st.expander("Plan a route", expanded=bool(st.session_state.get("transport_p
             st.markdown("Sea crossings: " + md_escape("; ".join(plan.sea_crossings)))
         st.dataframe(legs.drop(columns="geometry"), hide_index=True, width="stretch")
 
-# The map's changing layer: the data first, then a builder (called for the map and for the HTML download).
-air = None
-if show_air:
-    air = air_lines(a)
-    air["status"] = air["operating_verified"].map({"true": "operational", "false": "stalled"}).fillna("proposed")
-    air["kind"] = "air"
-    air["tip"] = [
-        f'<div class="atlas-tip"><b>{escape_text(r["origin_city"])} – {escape_text(r["destination_city"])}</b><br>'
-        f'{escape_text(r["carrier"] or "carrier unknown")}, first flight {escape_text(r["first_flight"] or "unknown")}<br>'
-        f'operating: {"verified" if r["operating_verified"] == "true" else "suspended" if r["operating_verified"] == "false" else "unknown"}</div>'
-        for r in air.to_dict("records")
-    ]
-segments = segments.assign(
-    tip=[
-        f'<div class="atlas-tip"><b>{escape_text(r["name"])}</b><br>{escape_text(MODE_LABELS[r["mode"]])}, '
-        f'{escape_text(styles.INFRA_STATUS_LABELS[r["status"]].lower())}; {r["length_km"]:,.0f} km (approximate)</div>'
-        for r in segments.to_dict("records")
-    ]
-)
-node_labels = nodes.assign(label=[f"{n} ({styles.NODE_LABELS[k]}, {styles.INFRA_STATUS_LABELS[s].lower()})"
-                                  for n, k, s in zip(nodes["name"], nodes["kind"], nodes["status"])])
-legend = line_legend_items(styles.MODE_COLOURS, MODE_LABELS, [s for s in statuses if s in set(segments["status"])], segments["mode"])
-legend += [(styles.NODE_LABELS[k], c, "dot-outline") for k, c in styles.NODE_COLOURS.items() if k in set(nodes["kind"])]
-if show_air:
-    legend.append(("Air link (dotted: status unknown)", "#777777", "line"))
-if plan is not None:
-    legend.append(("Planned route", styles.ROUTE_HIGHLIGHT, "line"))
+m1, m2, m3, m4 = metrics.columns(4) if not presenting() else [st.empty() for _ in range(4)]
+m1.metric("Segments", f"{len(segments)} of {len(lines_all)}")
+m2.metric("Nodes", len(nodes))
+m3.metric("Rail km", f"{segments.loc[segments['mode'] == 'rail', 'length_km'].sum():,.0f}")
+m4.metric("Sea and ferry km", f"{segments.loc[segments['mode'].isin(['ferry', 'sea']), 'length_km'].sum():,.0f}")
 
-
-def make_layer() -> folium.FeatureGroup:
-    layer = folium.FeatureGroup(name="transport")
-    if route_geom is not None:
-        folium.GeoJson(
-            route_geom[["geometry"]].to_json(drop_id=True),
-            style_function=lambda _f: {"color": styles.ROUTE_HIGHLIGHT, "weight": 10, "opacity": 0.55, "className": "atlas-plan"},
-            interactive=False,
-        ).add_to(layer)
-    if air is not None:
-        line_layer(air, colour_column="kind", colours={"air": "#777777"}, title="Air links", fg=layer, weight=1.5,
-                   class_prefix="atlas-air")
-    line_layer(segments, colour_column="mode", colours=styles.MODE_COLOURS, title="Segments", fg=layer)
-    add_point_markers(layer, node_labels, kind_colours=styles.NODE_COLOURS)
-    Legend("Transport network", legend).add_to(layer)
-    return layer
 
 def _pick(lat: float, lon: float) -> str | None:
     return nearest_feature(nodes, lat, lon, max_deg=0.35) or nearest_feature(segments, lat, lon, max_deg=0.6)
 
 
-clicked, right = map_section(a, "transport", make_layer, exclude_iso3=(), basemap=basemap, fit_bounds=corridor_bounds)
+clicked, right = map_section(a, scene)
 with right:
     pid = selection("transport", clicked, _pick)
     if presenting():
@@ -183,20 +125,12 @@ with right:
     else:
         st.caption("Click a segment or a node on the map for its facts and sources.")
 
-sources_panel(a, ";".join([*segments["sources"], *segments["geometry_sources"], *nodes["sources"],
-                           *(a.titr_volumes["sources"]), *(a.transit_times["sources"])]))
+sources_panel(a, scene.sources)
 query = finish("transport")
 if presenting():
     st.stop()
 link_box("transport", query)
-visible = {"routes": export_frame(a, "routes", Filters(corridor=tuple(corridors), mode=tuple(modes),
-                                                      status=tuple(chosen_status), iso3=tuple(countries))),
-           "nodes": nodes}
-if air is not None:
-    visible["air_links"] = air.drop(columns=["tip", "kind", "status"])
-if route_geom is not None:
-    visible["planned_route"] = route_geom
-view_downloads(a, page="transport", query=query, layers=visible)
+view_downloads(a, page="transport", query=query, layers=scene.layers)
 
 st.subheader("Measured: kilometres by corridor and by country")
 summary = corridor_summary(segments).assign(corridor=lambda f: f["corridor"].map(CORRIDOR_LABELS))
@@ -225,7 +159,7 @@ with st.expander("Transit times and volumes with their sources"):
     st.dataframe(a.transit_times, hide_index=True, width="stretch")
     st.dataframe(a.titr_volumes, hide_index=True, width="stretch")
 
-view_filter = Filters(corridor=tuple(corridors), mode=tuple(modes), status=tuple(chosen_status), iso3=tuple(countries))
+view_filter = scene.facts["filters"]
 download_buttons(lambda: export_frame(a, "routes", view_filter), layer="routes", filters=view_filter,
                  key="transport_routes_export", label="Segments shown")
 

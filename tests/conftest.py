@@ -183,3 +183,11 @@ def tiny_atlas(tiny_data: Path):
     from geo.load import load_atlas
 
     return load_atlas(tiny_data)
+
+
+@pytest.fixture(scope="session")
+def atlas():
+    """The atlas as shipped in data/ (loaded once per test run)."""
+    from geo.load import load_atlas
+
+    return load_atlas()
