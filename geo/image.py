@@ -1,0 +1,288 @@
+"""Images of a view for slides: PNG (1920×1080 by default) and SVG, drawn with matplotlib from the same scene,
+GeoDataFrames and styles as the interactive map, without a browser and without internet.
+
+The image has the scene's title, the map (Web Mercator, EPSG:3857, as on screen, on the plain basemap: tiles
+need internet), country names, the legend, a scale bar in km (true at the map's centre latitude), the boundary
+attribution and disclaimer, and a line naming the sources behind the view.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Sequence
+
+import geopandas as gpd
+import matplotlib
+
+matplotlib.use("Agg")  # no display: files only (set before pyplot is imported anywhere)
+
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.patches import Patch, Rectangle  # noqa: E402
+from shapely.geometry import box  # noqa: E402
+
+from geo import styles  # noqa: E402
+from geo.load import Atlas  # noqa: E402
+from geo.maps import ATTRIBUTION_TEXT, DISCLAIMER, category_legend_items, choropleth_classes  # noqa: E402
+
+IMAGE_FORMATS = ("png", "svg")
+NOMINAL_MAP_WIDTH_PX = 960
+"""Width of the on-screen map a link's zoom refers to; a view with ``lat``/``lon``/``z`` is drawn over the
+extent such a map shows."""
+_MERCATOR = "EPSG:3857"
+_FONT = "DejaVu Sans"
+
+
+def _dashes(dash: str | None, width: float):
+    """Leaflet's ``"4 3"`` (pixels) as a matplotlib line style (dashes are in line widths)."""
+    if not dash:
+        return "solid"
+    numbers = [float(x) for x in dash.replace(",", " ").split()]
+    return (0, tuple(max(n / max(width, 0.5), 0.5) for n in numbers))
+
+
+def _extent(atlas: Atlas, scene, aspect: float) -> tuple[float, float, float, float]:
+    """Return the map extent (minx, miny, maxx, maxy) in EPSG:3857 with the axes' `aspect` (width / height)."""
+    from pyproj import Transformer
+
+    to_merc = Transformer.from_crs("EPSG:4326", _MERCATOR, always_xy=True)
+    v = scene.values
+    if {"lat", "lon", "z"} <= v.keys():
+        cx, cy = to_merc.transform(float(v["lon"]), float(v["lat"]))
+        width = NOMINAL_MAP_WIDTH_PX / (256 * 2 ** float(v["z"])) * 2 * math.pi * 6378137.0
+        height = width / aspect
+        return cx - width / 2, cy - height / 2, cx + width / 2, cy + height / 2
+    if scene.base.get("fit_bounds"):
+        west, south, east, north = scene.base["fit_bounds"]
+    else:
+        fit = atlas.boundaries[atlas.boundaries["iso3"].isin(set(scene.base.get("fit_iso3", ())))]
+        west, south, east, north = (fit if len(fit) else atlas.boundaries).total_bounds
+    x0, y0 = to_merc.transform(west, south)
+    x1, y1 = to_merc.transform(east, north)
+    pad = 0.04 * max(x1 - x0, y1 - y0)
+    x0, y0, x1, y1 = x0 - pad, y0 - pad, x1 + pad, y1 + pad
+    cx, cy, w, h = (x0 + x1) / 2, (y0 + y1) / 2, x1 - x0, y1 - y0
+    if w / h < aspect:
+        w = h * aspect
+    else:
+        h = w / aspect
+    return cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2
+
+
+def _nice_km(target: float) -> float:
+    """The round length (1, 2 or 5 × 10^n km) at or below `target` km."""
+    exponent = 10 ** math.floor(math.log10(target))
+    return max(m * exponent for m in (1, 2, 5) if m * exponent <= target)
+
+
+def _scale_bar(ax, extent, *, fontsize: float) -> None:
+    """Draw a scale bar in the lower left; Mercator metres are true at the centre latitude × cos(latitude)."""
+    from pyproj import Transformer
+
+    x0, y0, x1, y1 = extent
+    _, lat = Transformer.from_crs(_MERCATOR, "EPSG:4326", always_xy=True).transform((x0 + x1) / 2, (y0 + y1) / 2)
+    ground_per_unit = math.cos(math.radians(lat))  # ground metres per projected metre at that latitude
+    km = _nice_km((x1 - x0) * 0.18 * ground_per_unit / 1000)
+    length = km * 1000 / ground_per_unit
+    left, bottom = x0 + (x1 - x0) * 0.025, y0 + (y1 - y0) * 0.045
+    ax.add_patch(Rectangle((left - (x1 - x0) * 0.01, bottom - (y1 - y0) * 0.02), length + (x1 - x0) * 0.02,
+                           (y1 - y0) * 0.085, facecolor="white", edgecolor="none", alpha=0.85, zorder=8))
+    ax.plot([left, left + length], [bottom, bottom], color=styles.TEXT, linewidth=4, solid_capstyle="butt", zorder=9)
+    for x in (left, left + length):
+        ax.plot([x, x], [bottom, bottom + (y1 - y0) * 0.012], color=styles.TEXT, linewidth=2, zorder=9)
+    ax.text(left + length / 2, bottom + (y1 - y0) * 0.018, f"{km:,.0f} km (at {lat:.0f}° N)", ha="center", va="bottom",
+            fontsize=fontsize, color=styles.TEXT, zorder=9)
+
+
+def _legend_handles(items: Sequence[tuple[str, str, str]]) -> list:
+    handles = []
+    for label, colour, kind in items:
+        if kind.startswith("line"):
+            dash = kind.partition(":")[2] or None
+            handles.append(Line2D([], [], color=colour, linewidth=3.5, linestyle=_dashes(dash, 3.5), label=label))
+        elif kind.startswith("dot"):
+            handles.append(Line2D([], [], marker="o", linestyle="none", markersize=11, markerfacecolor=colour,
+                                  markeredgecolor="#222222" if kind == "dot-outline" else "#ffffff", label=label))
+        else:
+            dashed = kind == "area-dashed"
+            handles.append(Patch(facecolor=colour, edgecolor=styles.FOCUS_BORDER, linewidth=1.2,
+                                 linestyle="--" if dashed else "-", label=label))
+    return handles
+
+
+def _polygons(ax, geoms, fills, dashes, *, zorder: int) -> None:
+    """Fill polygons, one collection per style (fast for many shapes)."""
+    groups: dict[tuple, list] = {}
+    for geom, fill, dash in zip(geoms, fills, dashes):
+        groups.setdefault((fill, dash), []).append(geom)
+    for (fill, dash), members in groups.items():
+        gpd.GeoSeries(members, crs=_MERCATOR).plot(ax=ax, facecolor=fill, edgecolor=styles.FOCUS_BORDER, linewidth=1.2,
+                                                   linestyle=_dashes(dash, 1.2), alpha=0.9, zorder=zorder)
+
+
+def _lines(ax, geoms, colours, dashes, *, width: float, zorder: int, alpha: float = 1.0) -> None:
+    """Draw lines, one collection per colour and dash."""
+    from matplotlib.collections import LineCollection
+
+    groups: dict[tuple, list] = {}
+    for geom, colour, dash in zip(geoms, colours, dashes):
+        parts = getattr(geom, "geoms", [geom])
+        groups.setdefault((colour, dash), []).extend([list(part.coords) for part in parts])
+    for (colour, dash), segments in groups.items():
+        ax.add_collection(LineCollection(segments, colors=colour, linewidths=width, linestyles=_dashes(dash, width),
+                                         alpha=alpha, zorder=zorder, capstyle="round", joinstyle="round"))
+
+
+def _draw_marks(ax, atlas: Atlas, scene, names: dict[str, str], *, fontsize: float) -> list[tuple[str, list]]:
+    """Draw the scene's marks in order; return the legends as (title, items)."""
+    legends: list[tuple[str, list]] = []
+    labelled: list[gpd.GeoDataFrame] = []
+    for mark in scene.marks:
+        o = mark.options
+        if mark.kind in ("category", "choropleth"):
+            shapes = mark.frame.to_crs(_MERCATOR)
+            if mark.kind == "category":
+                by_value, column = o["styles_by_value"], o["column"]
+                fallback = by_value.get("unknown", styles.STATUS_STYLES["unknown"])
+                looks = [by_value.get(v, fallback) for v in shapes[column]]
+                fills, dashes = [s.fill for s in looks], [s.dash for s in looks]
+                items = [*category_legend_items(shapes[column], by_value, o.get("legend_values")), *o.get("extra_legend", ())]
+            else:
+                classes, items = choropleth_classes(mark.frame["value"], unit=o.get("unit", ""))
+                fills = [styles.NO_DATA.fill if c < 0 else styles.CHOROPLETH[c] for c in classes]
+                dashes = [styles.NO_DATA.dash if c < 0 else None for c in classes]
+            _polygons(ax, shapes.geometry, fills, dashes, zorder=3)
+            labelled.append(shapes)
+            legends.append((o["title"], items))
+        elif mark.kind == "highlight":
+            lines = mark.frame.to_crs(_MERCATOR)
+            _lines(ax, lines.geometry, [o["colour"]] * len(lines), [None] * len(lines), width=9, zorder=4, alpha=0.5)
+        elif mark.kind == "lines":
+            lines = mark.frame.to_crs(_MERCATOR)
+            colours = [o["colours"].get(k, "#555555") for k in lines[o["colour_column"]]]
+            dashes = [styles.STATUS_DASHES.get(s) for s in lines["status"]]
+            _lines(ax, lines.geometry, colours, dashes, width=float(o.get("weight", 3.0)) * 1.3, zorder=5)
+        elif mark.kind in ("points", "venues"):
+            points = mark.frame.dropna(subset=["lat", "lon"])
+            if not len(points):
+                continue
+            xy = gpd.GeoSeries(gpd.points_from_xy(points["lon"], points["lat"]), crs="EPSG:4326").to_crs(_MERCATOR)
+            if mark.kind == "venues":
+                ax.scatter(xy.x, xy.y, s=110, c=styles.VENUE_COLOUR, edgecolors="white", linewidths=2, zorder=7)
+            else:
+                fills = [o["kind_colours"].get(k, "#999999") for k in points["kind"]]
+                ax.scatter(xy.x, xy.y, s=45, c=fills, edgecolors="#222222", linewidths=1.2, zorder=7)
+        elif mark.kind == "legend":
+            legends.append((o["title"], list(o["items"])))
+    for shapes in labelled:  # country names over the filled countries; small ones by ISO3 code
+        for iso3, geom in zip(shapes["iso3"], shapes.geometry):
+            point = geom.representative_point()
+            minx, _, maxx, _ = geom.bounds
+            small = (maxx - minx) < 450_000  # metres (Mercator): too narrow for a full name at slide size
+            ax.text(point.x, point.y, iso3 if small else names.get(iso3, iso3), ha="center", va="center",
+                    fontsize=fontsize * (0.85 if small else 1), color=styles.TEXT, zorder=10, clip_on=True,
+                    path_effects=[_halo()])
+    return legends
+
+
+def _halo():
+    from matplotlib import patheffects
+
+    return patheffects.withStroke(linewidth=3, foreground="white")
+
+
+def render_image(atlas: Atlas, scene, fmt: str = "png", *, width: int = 1920, height: int = 1080) -> bytes:
+    """Return the scene as a PNG (`width` × `height` pixels) or an SVG of the same layout.
+
+    Parameters
+    ----------
+    atlas : Atlas
+        The loaded atlas (boundaries in EPSG:4326, sources for the source line).
+    scene : geo.scenes.Scene
+        What to draw; a view with ``lat``, ``lon`` and ``z`` is drawn over the extent an on-screen map of
+        `NOMINAL_MAP_WIDTH_PX` shows, otherwise over the scene's fitted countries or bounds.
+    fmt : str
+        ``"png"`` or ``"svg"``.
+    """
+    if fmt not in IMAGE_FORMATS:
+        raise ValueError(f"fmt was {fmt!r} but is expected to be in {list(IMAGE_FORMATS)}")
+    dpi = 100
+    scale = height / 1080
+    base = 15 * scale
+    fig = plt.figure(figsize=(width / dpi, height / dpi), dpi=dpi)
+    try:
+        fig.patch.set_facecolor("white")
+        ax = fig.add_axes((0.015, 0.085, 0.76, 0.80))
+        ax_w, ax_h = 0.76 * width, 0.80 * height
+        extent = _extent(atlas, scene, ax_w / ax_h)
+        frame = box(*extent)
+        boundaries = atlas.boundaries.to_crs(_MERCATOR)
+        stage = box(*boundaries.total_bounds)
+        ax.set_facecolor(styles.OFF_STAGE)
+        sea = stage.intersection(frame)
+        if not sea.is_empty:
+            gpd.GeoSeries([sea], crs=_MERCATOR).plot(ax=ax, color=styles.SEA, zorder=1)
+        nearby = boundaries[boundaries.intersects(frame)]
+        if len(nearby):
+            nearby.plot(ax=ax, facecolor=styles.LAND, edgecolor=styles.BORDER, linewidth=0.7, zorder=2)
+        names = atlas.country_names()
+        legends = _draw_marks(ax, atlas, scene, names, fontsize=base * 0.95)
+        ax.set_xlim(extent[0], extent[2])
+        ax.set_ylim(extent[1], extent[3])
+        ax.set_aspect("equal")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_xlabel("")
+        ax.set_ylabel("")
+        for spine in ax.spines.values():
+            spine.set_color("#bbbbbb")
+        _scale_bar(ax, extent, fontsize=base * 0.85)
+        top = 0.885  # legends stacked in the right-hand column, beside the map, never over it
+        for title, items in legends:
+            if not items:
+                continue
+            legend = fig.legend(handles=_legend_handles(items), title=_wrap(title, 30), loc="upper left",
+                                bbox_to_anchor=(0.785, top), fontsize=base * 0.85, title_fontsize=base * 0.95,
+                                frameon=False, borderpad=0.2, labelspacing=0.55, alignment="left")
+            top -= legend.get_window_extent(fig.canvas.get_renderer()).height / height + 0.02
+        fig.text(0.015, 0.955, f"C6 Atlas · {scene.title}", fontsize=base * 1.9, weight="bold", color=styles.TEXT,
+                 va="center")
+        subtitle = {"overview": "Central Asia and the South Caucasus", "membership": "Who belongs where",
+                    "transport": "Lines drawn through named waypoints: approximate",
+                    "energy": "Lines drawn through named waypoints: approximate"}.get(scene.page, "")
+        fig.text(0.015, 0.905, subtitle, fontsize=base * 1.1, color="#555555", va="center")
+        fig.text(0.015, 0.052, scene.source_line(atlas), fontsize=base * 0.8, color=styles.TEXT, va="center")
+        fig.text(0.015, 0.025, f"{ATTRIBUTION_TEXT} {_short_disclaimer()}", fontsize=base * 0.7, color="#555555",
+                 va="center")
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format=fmt, dpi=dpi, metadata=_metadata(fmt, scene))
+        return buffer.getvalue()
+    finally:
+        plt.close(fig)
+
+
+def _wrap(text: str, width: int) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width)) or text
+
+
+def _short_disclaimer() -> str:
+    return DISCLAIMER.split(". ", 1)[1] if ". " in DISCLAIMER else DISCLAIMER
+
+
+def _metadata(fmt: str, scene) -> dict:
+    title = f"C6 Atlas · {scene.title}"
+    if fmt == "png":
+        return {"Title": title, "Software": "C6 Atlas (matplotlib)"}
+    return {"Title": title, "Date": None}
+
+
+def image_size(data: bytes) -> tuple[int, int]:
+    """Return (width, height) in pixels of PNG bytes (from the IHDR header)."""
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError("not a PNG file")
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
