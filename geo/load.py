@@ -527,6 +527,19 @@ class Atlas:
             self._derived[name] = build(self)
         return self._derived[name]
 
+    def memo(self, key: tuple, build, *, limit: int = 256):
+        """Return `build()`, remembered under `key` for this loaded atlas (at most `limit` results per kind,
+        the oldest forgotten first). What it returns is shared between sessions: treat it as read-only."""
+        kind = key[0]
+        store = self._derived.setdefault(("memo", kind), {})
+        if key in store:
+            return store[key]
+        value = build()
+        if len(store) >= limit:
+            store.pop(next(iter(store)))
+        store[key] = value
+        return value
+
     def country_names(self) -> dict[str, str]:
         """Return {iso3: display name}."""
         return dict(zip(self.countries["iso3"], self.countries["name"]))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import json
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -65,16 +66,44 @@ BASEMAPS: dict[str, Basemap] = {
 }
 
 
+def feature_collection(frame: gpd.GeoDataFrame) -> dict:
+    """Return `frame` (EPSG:4326) as a GeoJSON FeatureCollection dict: its columns as properties (missing values
+    as null), geometries encoded by shapely's vectorised GeoJSON writer (much faster than per-feature
+    ``__geo_interface__`` for large polygons).
+
+    Braces in text properties become HTML entities: branca compiles the rendered map script as a Jinja
+    template, so a ``{{ ... }}`` in the data would otherwise be evaluated on the server.
+    """
+    import shapely
+
+    columns = [c for c in frame.columns if c != frame.geometry.name]
+    records = frame[columns].astype(object).where(frame[columns].notna(), None).to_dict("records")
+    for record in records:
+        for key, value in record.items():
+            if isinstance(value, str) and ("{" in value or "}" in value):
+                record[key] = value.replace("{", "&#123;").replace("}", "&#125;")
+    geometries = shapely.to_geojson(frame.geometry.values)
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": props, "geometry": json.loads(geom) if geom is not None else None}
+            for props, geom in zip(records, geometries)
+        ],
+    }
+
+
 def escape_text(value: object) -> str:
-    """Return `value` as text safe inside HTML and inside a JavaScript template literal.
+    """Return `value` as text safe inside HTML, inside a JavaScript template literal and inside a Jinja template.
 
     ``html.escape`` covers ``<>&"'``; the backtick, ``$`` and backslash are escaped too because folium puts
-    tooltip text into JavaScript template literals, where ``${...}`` would run.
+    tooltip text into JavaScript template literals, where ``${...}`` would run; braces are escaped because
+    branca compiles every rendered script as a Jinja template, where ``{{ ... }}`` would run on the server.
     """
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
     text = html.escape(str(value), quote=True)
-    return text.replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+    return (text.replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+            .replace("{", "&#123;").replace("}", "&#125;"))
 
 
 _CSS = f"""
@@ -184,6 +213,34 @@ class Legend(MacroElement):
         self.html = "".join(rows)
 
 
+class _AtlasMap(folium.Map):
+    """A folium map that knows its extent: streamlit-folium asks every run for the bounds of everything on the
+    map, which folium computes by walking every coordinate; the stage's box is the same answer, at no cost."""
+
+    stage_bounds: list[list[float]] | None = None
+
+    def get_bounds(self):
+        return self.stage_bounds if self.stage_bounds is not None else super().get_bounds()
+
+
+_CONTEXT_CACHE: dict[tuple[int, frozenset], tuple[weakref.ref, dict]] = {}
+
+
+def _context_features(boundaries: gpd.GeoDataFrame, excluded: frozenset) -> dict:
+    """The context countries (all but `excluded`) with their tooltip, as GeoJSON, built once per boundaries
+    object and exclusion (the dict is shared: folium only reads it)."""
+    key = (id(boundaries), excluded)
+    hit = _CONTEXT_CACHE.get(key)
+    if hit is not None and hit[0]() is boundaries:
+        return hit[1]
+    context = boundaries.loc[~boundaries["iso3"].isin(excluded), ["iso3", "name", "geometry"]]
+    land = feature_collection(context.assign(tip=[f"<b>{escape_text(n)}</b>" for n in context["name"]])[["iso3", "tip", "geometry"]])
+    if len(_CONTEXT_CACHE) >= 32:
+        _CONTEXT_CACHE.pop(next(iter(_CONTEXT_CACHE)))
+    _CONTEXT_CACHE[key] = (weakref.ref(boundaries), land)
+    return land
+
+
 def base_map(
     boundaries: gpd.GeoDataFrame,
     *,
@@ -221,7 +278,7 @@ def base_map(
     if boundaries.crs is not None and boundaries.crs.to_epsg() != 4326:
         boundaries = boundaries.to_crs(4326)
     choice = BASEMAPS[basemap]
-    m = folium.Map(
+    m = _AtlasMap(
         location=list(center),
         zoom_start=zoom,
         tiles=None,
@@ -248,13 +305,13 @@ def base_map(
             interactive=False,
             class_name="atlas-stage",
         ).add_to(m)
-    excluded = set(exclude_iso3)
-    context = boundaries.loc[~boundaries["iso3"].isin(excluded), ["iso3", "name", "geometry"]]
-    if len(context):
-        land = context.assign(tip=[f"<b>{escape_text(n)}</b>" for n in context["name"]])
+    west, south, east, north = (float(x) for x in boundaries.total_bounds)
+    m.stage_bounds = [[south, west], [north, east]]
+    land = _context_features(boundaries, frozenset(exclude_iso3))
+    if land["features"]:
         fill_opacity = 1.0 if choice.offline else 0.35
         folium.GeoJson(
-            json.loads(land.to_json(drop_id=True)),
+            land,
             name="Countries",
             style_function=lambda _f: {
                 "fillColor": styles.LAND,
@@ -322,8 +379,8 @@ def category_layer(
         }
 
     folium.GeoJson(
-        json.loads(data.to_json(drop_id=True)),
-        name=title,
+        feature_collection(data),
+        name=escape_text(title),
         style_function=style,
         highlight_function=lambda _f: {"weight": 3, "fillOpacity": 0.95},
         tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
@@ -435,7 +492,7 @@ def line_layer(
     """Add `lines` (EPSG:4326, columns id, status, tip and `colour_column`) to a feature group, coloured by
     `colour_column` and dashed by status (`styles.STATUS_DASHES`); return the group. Each path gets the CSS
     classes ``<class_prefix>`` and ``<class_prefix>-<id>``."""
-    fg = fg if fg is not None else folium.FeatureGroup(name=title)
+    fg = fg if fg is not None else folium.FeatureGroup(name=escape_text(title))
     if len(lines) == 0:
         return fg
     data = lines[["id", "status", colour_column, "tip", "geometry"]]
@@ -451,8 +508,8 @@ def line_layer(
         }
 
     folium.GeoJson(
-        json.loads(data.to_json(drop_id=True)),
-        name=title,
+        feature_collection(data),
+        name=escape_text(title),
         style_function=style,
         highlight_function=lambda _f: {"weight": weight + 3},
         tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
@@ -519,7 +576,7 @@ def choropleth_layer(
     """Return a feature group with countries (EPSG:4326; columns iso3, value (NaN = no data), tip) filled by
     value in quantile classes of `styles.CHOROPLETH` (see `choropleth_classes`); "no data" is drawn apart (pale,
     dashed) and listed in the legend. Returns the group with its legend."""
-    fg = fg if fg is not None else folium.FeatureGroup(name=title)
+    fg = fg if fg is not None else folium.FeatureGroup(name=escape_text(title))
     palette = styles.CHOROPLETH
     classes, items = choropleth_classes(countries["value"], unit=unit, bins=bins)
     data = countries[["iso3", "tip", "geometry"]].assign(cls=classes)
@@ -533,8 +590,8 @@ def choropleth_layer(
                 "className": "atlas-focus atlas-value"}
 
     folium.GeoJson(
-        json.loads(data.to_json(drop_id=True)),
-        name=title,
+        feature_collection(data),
+        name=escape_text(title),
         style_function=style,
         tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
     ).add_to(fg)
@@ -560,7 +617,7 @@ def scene_layer(scene) -> folium.FeatureGroup:
             add_venue_markers(fg, mark.frame)
         elif mark.kind == "highlight":
             folium.GeoJson(
-                mark.frame[["geometry"]].to_json(drop_id=True),
+                feature_collection(mark.frame[["geometry"]]),
                 style_function=lambda _f, c=o["colour"]: {"color": c, "weight": 10, "opacity": 0.55, "className": "atlas-plan"},
                 interactive=False,
             ).add_to(fg)

@@ -75,7 +75,13 @@ def statuses_as_of(
     if body not in set(atlas.bodies["id"]):
         known = ", ".join(atlas.bodies["id"])
         raise ValueError(f"body {body!r} is not in bodies.csv; expected one of {known}")
-    countries = iso3 if iso3 is not None else focus_iso3(atlas)
+    countries = tuple(iso3 if iso3 is not None else focus_iso3(atlas))
+    day = parse_as_of(as_of)
+    table = atlas.memo(("statuses_as_of", body, day, countries), lambda: _statuses_as_of(atlas, body, day, countries))
+    return table.copy()
+
+
+def _statuses_as_of(atlas: Atlas, body: str, as_of: dt.date, countries: tuple[str, ...]) -> pd.DataFrame:
     rows = memberships_as_of(atlas.memberships[atlas.memberships["body"] == body], as_of)
     by_country = {r["iso3"]: r for r in rows.to_dict("records")}
     names = atlas.country_names()
@@ -127,6 +133,10 @@ def meetings_until(atlas: Atlas, as_of: dt.date | str | None = None, *, body: st
     """Return the meetings held on or before `as_of`, oldest first, with the full participants (members of
     `body` on the meeting's date) and the guest states named in meetings.csv."""
     day = parse_as_of(as_of)
+    return list(atlas.memo(("meetings_until", body, day), lambda: _meetings_until(atlas, day, body)))
+
+
+def _meetings_until(atlas: Atlas, day: dt.date, body: str) -> list[Meeting]:
     out = []
     table = atlas.meetings.assign(_day=[partial_date_start(d) for d in atlas.meetings["date"]]).sort_values("_day")
     for row in table.to_dict("records"):
@@ -204,6 +214,10 @@ def story_lines(atlas: Atlas, as_of: dt.date | str | None = None, *, body: str =
     The count of full participants gives the format's colloquial name (C5, C6, ...).
     """
     day = parse_as_of(as_of)
+    return list(atlas.memo(("story_lines", body, day), lambda: _story_lines(atlas, day, body)))
+
+
+def _story_lines(atlas: Atlas, day: dt.date, body: str) -> list[str]:
     everyone = atlas.countries["iso3"].tolist()
     table = statuses_as_of(atlas, body, day, iso3=everyone)
     members = table.loc[table["status"] == "member", "iso3"].tolist()

@@ -97,7 +97,8 @@ def build_scene(
     atlas: Atlas, page: str, values: Mapping[str, object] | None = None, *, indicator: pd.DataFrame | None = None
 ) -> Scene:
     """Return the scene of `page` for the view `values` (parameter name → value, as `geo.views.parse_view`
-    gives; missing ones take `page_defaults`).
+    gives; missing ones take `page_defaults`). Scenes are remembered per loaded atlas (the last 64 views), so
+    returning to a view costs nothing; a returned scene is shared: treat it as read-only.
 
     Parameters
     ----------
@@ -106,10 +107,17 @@ def build_scene(
         pages it replaces the status fill by a choropleth and is exported as the ``my_indicator`` layer.
     """
     full = {**page_defaults(page, atlas), **{k: v for k, v in (values or {}).items() if v is not None}}
-    scene = _BUILDERS[page](atlas, full)
-    scene.sources = list(dict.fromkeys(scene.sources))
     if indicator is not None and page in ("overview", "membership"):
+        scene = _build(atlas, page, full)
         _use_indicator(atlas, scene, indicator)
+        return scene
+    key = ("scene", page, tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in full.items())))
+    return atlas.memo(key, lambda: _build(atlas, page, full), limit=64)
+
+
+def _build(atlas: Atlas, page: str, values: dict) -> Scene:
+    scene = _BUILDERS[page](atlas, values)
+    scene.sources = list(dict.fromkeys(scene.sources))
     return scene
 
 
