@@ -345,3 +345,41 @@ def test_every_page_has_a_sources_panel_even_when_presenting(page, monkeypatch):
         panels = [e for e in at.expander if e.label.startswith("Sources for this view")]
         assert len(panels) == 1, query
         assert "newest source" in panels[0].label and "data version" in panels[0].label
+
+
+GARBAGE = {
+    "date": "2024-13-45", "z": "NaN", "lat": "1e309", "sel": "<script>alert(1)</script>", "basemap": "../../etc/passwd",
+    "present": "yes", "story": "nope", "nav": "!!", "bogus" * 10: "x", "mode": "rail,plane", "body": "nato",
+    "corridor": "x" * 5000,
+}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_garbage_links_are_named_and_ignored(page, monkeypatch):
+    monkeypatch.delenv(DATA_DIR_ENV, raising=False)
+    at = run_page(page, GARBAGE)
+    assert not at.exception and not at.error
+    notices = " ".join(c.value for c in at.caption if c.value.startswith("Link: "))
+    assert "ignored" in notices
+    assert "<script>" not in " ".join(m.value for m in at.markdown)  # a bad selection is never shown as markup
+    assert map_args(at)  # the page still draws its map
+
+
+def test_repeated_parameters_use_the_first_and_say_so(monkeypatch):
+    monkeypatch.delenv(DATA_DIR_ENV, raising=False)
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    at.query_params["date"] = ["2024-08-09", "2019-01-01"]
+    at = at.switch_page("pages/overview.py").run()
+    assert not at.exception
+    assert at.date_input(key="overview_as_of").value == dt.date(2024, 8, 9)
+    assert any("date given 2 times: the first value is used" in c.value for c in at.caption)
+
+
+def test_no_state_leaks_between_sessions(monkeypatch):
+    monkeypatch.delenv(DATA_DIR_ENV, raising=False)
+    first = run_page("pages/overview.py", {"date": "2019-11-29", "present": "1", "sel": "KAZ"})
+    assert first.date_input(key="overview_as_of").value == dt.date(2019, 11, 29)
+    second = run_page("pages/overview.py")
+    assert second.date_input(key="overview_as_of").value == dt.date.today()
+    assert not second.session_state["present"]
+    assert "_sel_overview" not in second.session_state
