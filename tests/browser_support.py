@@ -53,6 +53,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+class ServerURL(str):
+    """The server's base URL; ``pid`` is the server process id (for memory figures)."""
+
+    pid: int
+
+
 @contextlib.contextmanager
 def streamlit_server(*, env: dict[str, str] | None = None, timeout: float = 90.0) -> Iterator[str]:
     """Run the app on a free loopback port; yield its base URL; stop it afterwards."""
@@ -64,7 +70,8 @@ def streamlit_server(*, env: dict[str, str] | None = None, timeout: float = 90.0
     ]
     log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # a file, not a pipe: a full pipe would block the server
     proc = subprocess.Popen(cmd, cwd=REPO, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}"
+    url = ServerURL(f"http://127.0.0.1:{port}")
+    url.pid = proc.pid
     try:
         deadline = time.monotonic() + timeout
         while True:

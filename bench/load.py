@@ -1,0 +1,190 @@
+"""C6 Atlas load test: many concurrent browser sessions on one server, on loopback only.
+
+    python bench/load.py                 # 24 sessions, at most 15 minutes
+    python bench/load.py --sessions 30 --deadline 1200
+
+Starts ``streamlit run app.py`` on a free loopback port and one headless Chromium; every session is its own
+browser context (its own cookies and Streamlit session) and blocks every request that does not go to loopback.
+All sessions start together. Each opens a page (the four pages in turn), waits for the map to be drawn,
+changes a filter and waits for the map to update, then does the same on the next page. Reported: errors
+(console errors, failed requests, exceptions shown by the app, timeouts: the target is none), time from
+navigation to map drawn (median, p95, max), and the server's resident memory before, at the peak and per
+session (shared data is cached once per process; a session only adds its own state).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from tests.browser_support import CHROMIUM_FLAGS, LOOPBACK, chromium_executable, streamlit_server  # noqa: E402
+
+PAGES = ("overview", "membership", "transport", "energy")
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+DRAWN = {"overview": "path.atlas-focus", "membership": "path.atlas-focus", "transport": "path.atlas-line",
+         "energy": "path.atlas-line"}
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children, in MB (Linux /proc)."""
+    total = 0
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
+        if int(fields.get("Pid", "0")) == pid or int(fields.get("PPid", "0").strip() or 0) == pid:
+            total += int(fields.get("VmRSS", "0 kB").split()[0])
+    return total / 1024
+
+
+async def _change_filter(page, name: str) -> None:
+    if name == "overview":
+        box = page.locator('[data-testid="stDateInput"] input').first
+        await box.click()
+        await box.press("Control+a")
+        await box.type("2023/09/14")
+        await box.press("Enter")
+        await page.keyboard.press("Escape")
+    elif name == "membership":
+        await page.locator('[data-testid="stSelectbox"]').filter(has_text="Organisation").click()
+        await page.get_by_role("option", name="OTS · Organization of Turkic States").click()
+    else:
+        label, option = ("Mode", "Ferry") if name == "transport" else ("Commodity", "Electricity")
+        await page.locator('[data-testid="stMultiSelect"]').filter(has_text=label).get_by_role(
+            "button", name=f"Remove {option}").click()
+
+
+async def session(browser, url: str, number: int, results: dict, timeout_ms: int) -> None:
+    from urllib.parse import urlparse
+
+    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+
+    async def route(r):
+        host = urlparse(r.request.url).hostname or ""
+        if r.request.url.startswith(("data:", "blob:", "about:")) or host in LOOPBACK:
+            await r.continue_()
+        else:
+            errors.append(f"session {number}: request to the internet {r.request.url}")
+            await r.abort()
+
+    await context.route("**/*", route)
+    page = await context.new_page()
+    page.on("console", lambda m: errors.append(f"session {number}: console {m.text}")
+            if m.type == "error" and "/_stcore/" not in (m.location or {}).get("url", "") else None)
+    page.on("response", lambda r: errors.append(f"session {number}: HTTP {r.status} {r.url}")
+            if r.status >= 400 and "/_stcore/" not in r.url else None)
+    for step in range(2):
+        name = PAGES[(number + step) % len(PAGES)]
+        try:
+            start = time.perf_counter()
+            await page.goto(f"{url}/{'' if name == 'overview' else name}", wait_until="commit")
+            frame = page.frame_locator(MAP_FRAME)
+            await frame.locator(DRAWN[name]).first.wait_for(state="attached", timeout=timeout_ms)
+            results["drawn"].append((time.perf_counter() - start) * 1000)
+            await page.wait_for_timeout(1500)  # the map reports its view once or twice after drawing
+            legend = await frame.locator(".atlas-legend").first.text_content(timeout=timeout_ms)
+            count = await frame.locator("path.atlas-line, path.atlas-focus").count()
+            start = time.perf_counter()
+            await _change_filter(page, name)
+            await page.wait_for_function(
+                """([legend, count]) => {
+                    const doc = document.querySelector('iframe[title="streamlit_folium.st_folium"]').contentDocument;
+                    if (!doc) return false;
+                    const now = doc.querySelector('.atlas-legend');
+                    return (now && now.textContent !== legend) ||
+                           doc.querySelectorAll('path.atlas-line, path.atlas-focus').length !== count;
+                }""", arg=[legend, count], timeout=timeout_ms, polling=100)
+            results["updated"].append((time.perf_counter() - start) * 1000)
+            if await page.locator('[data-testid="stException"]').count():
+                errors.append(f"session {number}: the app showed an exception on {name}")
+        except Exception as exc:  # noqa: BLE001 - every failure is a reported error, the run goes on
+            errors.append(f"session {number}: {name}: {type(exc).__name__}: {str(exc).splitlines()[0][:160]}")
+    results["errors"].extend(errors)
+    await context.close()
+
+
+async def run(url: str, pid: int, sessions: int, timeout_ms: int) -> dict:
+    from playwright.async_api import async_playwright
+
+    results: dict = {"drawn": [], "updated": [], "errors": [], "rss": []}
+    stop = threading.Event()
+
+    def sample():
+        while not stop.is_set():
+            results["rss"].append(rss_mb(pid))
+            stop.wait(0.5)
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=chromium_executable(), headless=True, args=CHROMIUM_FLAGS)
+        warm = {"drawn": [], "updated": [], "errors": [], "rss": []}
+        await session(browser, url, 0, warm, timeout_ms)  # load the data once: the shared part of the memory
+        results["rss_before"] = rss_mb(pid)
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        start = time.perf_counter()
+        await asyncio.gather(*(session(browser, url, n, results, timeout_ms) for n in range(sessions)))
+        results["wall_s"] = time.perf_counter() - start
+        stop.set()
+        sampler.join()
+        await asyncio.sleep(2)
+        results["rss_after"] = rss_mb(pid)
+        await browser.close()
+        results["warmup_errors"] = warm["errors"]
+    return results
+
+
+def _pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sessions", type=int, default=24, help="concurrent browser sessions (default 24, at least 20)")
+    parser.add_argument("--deadline", type=float, default=900, help="stop after this many seconds (default 900)")
+    parser.add_argument("--timeout", type=float, default=180, help="seconds one step may take (default 180)")
+    args = parser.parse_args(argv)
+    if chromium_executable() is None:
+        print("Chromium is not installed (apt-get install chromium)", file=sys.stderr)
+        return 2
+    with streamlit_server(timeout=120) as url:
+        try:
+            results = asyncio.run(asyncio.wait_for(run(url, url.pid, args.sessions, int(args.timeout * 1000)),
+                                                   timeout=args.deadline))
+        except asyncio.TimeoutError:
+            print(f"the load test did not finish within {args.deadline:.0f} s", file=sys.stderr)
+            return 1
+    drawn, updated, errors = results["drawn"], results["updated"], results["errors"]
+    peak = max(results["rss"], default=results["rss_before"])
+    print(f"{args.sessions} concurrent sessions x 2 pages on one server (loopback), {results['wall_s']:.0f} s in all")
+    print(f"map drawn: {len(drawn)} of {2 * args.sessions}; median {statistics.median(drawn) / 1000:.1f} s, "
+          f"p95 {_pct(drawn, 0.95) / 1000:.1f} s, max {max(drawn, default=float('nan')) / 1000:.1f} s")
+    if updated:
+        print(f"filter change to map updated: {len(updated)}; median {statistics.median(updated) / 1000:.1f} s, "
+              f"p95 {_pct(updated, 0.95) / 1000:.1f} s")
+    print(f"server memory: {results['rss_before']:.0f} MB after one session (data loaded), peak {peak:.0f} MB, "
+          f"{results['rss_after']:.0f} MB after; growth {peak - results['rss_before']:.0f} MB for {args.sessions} "
+          f"sessions ({(peak - results['rss_before']) / args.sessions:.1f} MB per session)")
+    print(f"errors: {len(errors)}" + ("" if not errors else ":"))
+    for error in errors[:30]:
+        print(f"  {error}")
+    if results["warmup_errors"]:
+        print(f"warm-up session errors: {results['warmup_errors'][:5]}")
+    return 0 if not errors else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,391 @@
+"""C6 Atlas benchmark: server time, map payload and browser time per page, beside a naive baseline.
+
+    python bench/run.py                  # everything (about 4 minutes on 2 cores)
+    python bench/run.py --no-browser     # server and baseline only
+
+Not part of the test suite. Prints the machine, the versions, and one table per measure, then the targets:
+map payload under 300 KB per page, warm rerun under 150 ms of server time, payload and warm time at most a
+quarter of the baseline's, a filter change updating the map in place (no iframe remount, view kept).
+
+- Server time: the app's script run as Streamlit's script runner executes it (AppTest in a fresh process per
+  page; the run is timed around Streamlit's ``exec_func_with_error_handling``, so the test harness's own
+  polling is not counted). Cold: the first run of a fresh process (data loaded and validated, nothing cached).
+  Warm: the median of reruns after a filter change, each to a value not seen before (no result reused).
+- Payload: the bytes of the map component's arguments in the page's message (base map and layer).
+- Browser: headless Chromium against ``streamlit run`` on loopback (every other request blocked): from
+  navigation to the map drawn, and from a filter change in the sidebar to the map updated.
+- Baseline: the same layers built the naive way on every run: data read from the CSV files, full-resolution
+  Natural Earth 1:50m boundaries (the npm package the atlas is built from, not simplified or clipped) read from
+  a GeoJSON file, ``GeoDataFrame.explore()`` for each layer, no caching. Its browser time opens the baseline's
+  HTML (Leaflet inlined) from a local file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from importlib.metadata import version
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+PAGES = ("overview", "membership", "transport", "energy")
+RUNS = 7
+TARGET_PAYLOAD = 300_000
+TARGET_WARM_MS = 150.0
+TARGET_RATIO = 0.25
+
+
+# ---------------------------------------------------------------------------------------------- server
+
+
+def _filter_changes(page: str) -> list:
+    """Distinct filter values, one per warm run, each new to the session."""
+    import datetime as dt
+    import itertools
+
+    if page == "overview":
+        days = ["2018-03-15", "2019-11-29", "2021-08-06", "2022-07-21", "2023-09-14", "2024-08-09", "2025-11-16"]
+        return [("date_input", "overview_as_of", dt.date.fromisoformat(d)) for d in days]
+    if page == "membership":
+        return [("selectbox", "membership_body", b) for b in ("ots", "cis", "sco", "eaeu", "csto", "eco", "nam")]
+    if page == "transport":
+        modes = ["rail", "ferry", "sea", "road"]
+        subsets = [list(c) for n in (3, 2) for c in itertools.combinations(modes, n)][:RUNS]
+        return [("multiselect", "transport_mode", s) for s in subsets]
+    commodities = ["oil", "gas", "electricity"]
+    subsets = [list(c) for n in (1, 2, 3) for c in itertools.combinations(commodities, n)][:RUNS]
+    return [("multiselect", "energy_commodity", s) for s in reversed(subsets)]
+
+
+def server_page(page: str) -> dict:
+    """Measure one page in this (fresh) process; return cold ms, warm ms list and payload bytes."""
+    from streamlit.runtime.scriptrunner import script_runner
+    from streamlit.testing.v1 import AppTest
+
+    spent: list[float] = []
+    original = script_runner.exec_func_with_error_handling
+
+    def timed(func, ctx):
+        start = time.perf_counter()
+        try:
+            return original(func, ctx)
+        finally:
+            spent.append((time.perf_counter() - start) * 1000)
+
+    script_runner.exec_func_with_error_handling = timed
+
+    def run(at):
+        spent.clear()
+        at.run()
+        if at.exception:
+            raise RuntimeError(f"{page}: {at.exception[0].message}")
+        return sum(spent)
+
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=180)
+    at.switch_page(f"pages/{page}.py")
+    cold = run(at)
+    payload = _payload(at)
+    warm = []
+    for kind, key, value in _filter_changes(page):
+        getattr(at, kind)(key=key).set_value(value)
+        warm.append(run(at))
+    same = [run(at) for _ in range(3)]
+    return {"cold_ms": cold, "warm_ms": warm, "unchanged_ms": same, "payload": payload, "payload_after": _payload(at)}
+
+
+def _payload(at) -> dict:
+    element = next(e for e in at.get("component_instance") if e.proto.component_name == "streamlit_folium.st_folium")
+    args = json.loads(element.proto.json_args)
+    total = len(element.proto.json_args.encode("utf-8"))
+    layer = len((args.get("feature_group") or "").encode("utf-8"))
+    return {"total": total, "layer": layer, "base": total - layer}
+
+
+# ---------------------------------------------------------------------------------------------- baseline
+
+
+def full_resolution_boundaries(folder: Path) -> Path:
+    """Write the unsimplified Natural Earth 1:50m countries of the atlas's stage to GeoJSON; return the path."""
+    from geo.boundaries import decode_object
+    from geo.load import load_atlas
+    from scripts.build_boundaries import PACKAGE_SHA256, fetch_topology, load_topology
+
+    topology = load_topology(fetch_topology(), expected_sha256=PACKAGE_SHA256)
+    world = decode_object(topology, "countries")
+    codes = set(load_atlas().boundaries["iso3"])
+    world = world[world["a3"].isin(codes)].rename(columns={"a3": "iso3"})[["iso3", "geometry"]]
+    path = folder / "countries-full.geojson"
+    world.to_file(path, driver="GeoJSON")
+    return path
+
+
+def baseline_page(page: str, boundaries_path: Path) -> tuple[float, str]:
+    """Build `page`'s layers the naive way; return (ms, the map's HTML)."""
+    import geopandas as gpd
+
+    from geo.energy import energy_lines
+    from geo.joins import countries_with_status
+    from geo.load import load_atlas
+    from geo.transport import route_lines
+
+    start = time.perf_counter()
+    atlas = load_atlas()  # read and validated from the CSV files every run: no cache
+    countries = gpd.read_file(boundaries_path)
+    if page in ("overview", "membership"):
+        body = "ca_consultative" if page == "overview" else "ots"
+        status = countries_with_status(atlas, body, iso3=countries["iso3"].tolist())[["iso3", "status"]]
+        shapes = countries.merge(status, on="iso3")
+        m = shapes.explore(column="status", tooltip=["iso3", "status"], tiles=None)
+    elif page == "transport":
+        m = countries.explore(tooltip=["iso3"], tiles=None, color="#dddddd")
+        lines = route_lines(atlas)[["id", "name", "mode", "status", "geometry"]]
+        lines.explore(m=m, column="mode", tooltip=["name", "mode", "status"])
+    else:
+        from geo.energy import latest_indicator
+
+        values = latest_indicator(atlas, "renewable_capacity_mw", countries["iso3"].tolist())
+        shapes = countries.merge(values[["iso3", "value"]], on="iso3")
+        m = shapes.explore(column="value", tooltip=["iso3", "value"], tiles=None)
+        energy_lines(atlas)[["id", "name", "commodity", "status", "geometry"]].explore(
+            m=m, column="commodity", tooltip=["name", "commodity", "status"])
+    html = m.get_root().render()
+    return (time.perf_counter() - start) * 1000, html
+
+
+def baseline_offline_html(html_page: str) -> str:
+    """The baseline's HTML with Leaflet and the other CDN files it links inlined from installed packages where
+    the atlas has them; files it cannot inline stay linked (they fail offline, as the naive page would)."""
+    import re
+
+    from geo.assets import MAP_CSS, MAP_JS, asset_text
+
+    out = html_page
+    for name in MAP_JS:
+        out = re.sub(r'<script src="[^"]*/' + re.escape(name) + r'"></script>',
+                     lambda _m, n=name: "<script>" + asset_text(n).replace("</script", "<\\/script") + "</script>", out)
+    for name in MAP_CSS:
+        out = re.sub(r'<link rel="stylesheet" href="[^"]*/' + re.escape(name) + r'"/>',
+                     lambda _m, n=name: "<style>" + asset_text(n) + "</style>", out)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- browser
+
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+DRAWN = {"overview": "path.atlas-focus", "membership": "path.atlas-focus", "transport": "path.atlas-line",
+         "energy": "path.atlas-line"}
+
+
+def _change_filter(page, name: str) -> None:
+    if name == "overview":
+        box = page.locator('[data-testid="stDateInput"] input').first
+        box.click()
+        box.press("Control+a")
+        box.type("2023/09/14" if "/" in (box.input_value() or "") else "2023-09-14")
+        box.press("Enter")
+        page.keyboard.press("Escape")
+    elif name == "membership":
+        page.locator('[data-testid="stSelectbox"]').filter(has_text="Organisation").click()
+        page.get_by_role("option", name="OTS · Organization of Turkic States").click()
+    else:
+        label, option = ("Mode", "Ferry") if name == "transport" else ("Commodity", "Electricity")
+        page.locator('[data-testid="stMultiSelect"]').filter(has_text=label).get_by_role(
+            "button", name=f"Remove {option}").click()
+
+
+def _updated(frame, name: str, before: str):
+    """Wait until the map's layer differs from `before` (its legend text and path count)."""
+    frame.wait_for_function(
+        """(before) => {
+            const legend = [...document.querySelectorAll('.atlas-legend')].map(e => e.textContent).join('|');
+            return legend + '#' + document.querySelectorAll('path.atlas-line, path.atlas-focus').length !== before;
+        }""",
+        arg=before, timeout=60_000, polling=50,
+    )
+
+
+def _state(frame) -> str:
+    return frame.evaluate(
+        """() => [...document.querySelectorAll('.atlas-legend')].map(e => e.textContent).join('|') + '#' +
+                 document.querySelectorAll('path.atlas-line, path.atlas-focus').length""")
+
+
+def browser_figures(baseline_files: dict[str, Path]) -> dict:
+    from tests.browser_support import chromium_executable, open_browser, streamlit_server, wait_until_settled, watch_page
+
+    exe = chromium_executable()
+    if exe is None:
+        raise RuntimeError("Chromium is not installed (apt-get install chromium)")
+    out: dict = {}
+    with streamlit_server() as url, open_browser(exe) as browser:
+        warmup = browser.new_context()  # the server's first request loads the data: not part of a page's figure
+        warmup.new_page().goto(f"{url}/", wait_until="networkidle")
+        warmup.close()
+        for name in PAGES:
+            drawn, updated, kept, problems = [], [], [], []
+            for _ in range(3):
+                context = browser.new_context(viewport={"width": 1400, "height": 1000})
+                page = context.new_page()
+                watch = watch_page(context, page)
+                start = time.perf_counter()
+                page.goto(f"{url}/{'' if name == 'overview' else name}", wait_until="commit")
+                page.frame_locator(MAP_FRAME).locator(DRAWN[name]).first.wait_for(state="attached", timeout=90_000)
+                drawn.append((time.perf_counter() - start) * 1000)
+                wait_until_settled(page)
+                frame = next(f for f in page.frames if f.locator(".leaflet-container").count())
+                frame.evaluate("window.__benchMarker = 'kept'")
+                zoom = frame.evaluate("Object.values(window).find(v => v && v._leaflet_id && v.getZoom).getZoom()")
+                before = _state(frame)
+                start = time.perf_counter()
+                _change_filter(page, name)
+                _updated(frame, name, before)
+                updated.append((time.perf_counter() - start) * 1000)
+                kept.append(frame.evaluate("window.__benchMarker") == "kept" and frame.evaluate(
+                    "Object.values(window).find(v => v && v._leaflet_id && v.getZoom).getZoom()") == zoom)
+                problems += watch.problems()
+                context.close()
+            base_ms = []
+            for _ in range(3):
+                context = browser.new_context(viewport={"width": 1400, "height": 1000})
+                context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
+                page = context.new_page()
+                start = time.perf_counter()
+                page.goto(baseline_files[name].as_uri(), wait_until="commit")
+                try:
+                    page.locator("path.leaflet-interactive").first.wait_for(state="attached", timeout=90_000)
+                    base_ms.append((time.perf_counter() - start) * 1000)
+                except Exception:  # noqa: BLE001 - a baseline that never draws offline is a figure too
+                    base_ms.append(float("nan"))
+                context.close()
+            out[name] = {"drawn_ms": drawn, "updated_ms": updated, "in_place": all(kept), "problems": problems,
+                         "baseline_drawn_ms": base_ms}
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- report
+
+
+def machine() -> list[str]:
+    cpu = "unknown"
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                   if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    memory = "unknown"
+    try:
+        kb = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")))
+        memory = f"{kb / 1024 / 1024:.1f} GiB"
+    except (OSError, StopIteration):
+        pass
+    chromium = "not installed"
+    try:
+        chromium = subprocess.run(["chromium", "--version"], capture_output=True, text=True, timeout=30).stdout.strip()
+    except OSError:
+        pass
+    packages = ", ".join(f"{p} {version(p)}" for p in ("streamlit", "streamlit-folium", "folium", "geopandas", "shapely",
+                                                        "pandas", "matplotlib", "playwright"))
+    return [f"machine: {platform.platform()}; {os.cpu_count()} CPUs ({cpu}); memory {memory}",
+            f"python {platform.python_version()}; {packages}; {chromium}"]
+
+
+def _median(values: list[float]) -> float:
+    clean = [v for v in values if v == v]
+    return statistics.median(clean) if clean else float("nan")
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    line = lambda r: "| " + " | ".join(str(c).ljust(w) for c, w in zip(r, widths)) + " |"  # noqa: E731
+    return "\n".join([line(header), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *map(line, rows)])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--no-browser", action="store_true", help="skip the Chromium measures")
+    parser.add_argument("--server-page", choices=PAGES, help=argparse.SUPPRESS)  # internal: one page, JSON out
+    args = parser.parse_args(argv)
+    if args.server_page:
+        print(json.dumps(server_page(args.server_page)))
+        return 0
+
+    print("\n".join(machine()))
+    server = {}
+    for page in PAGES:  # one fresh process per page: cold is really cold
+        done = subprocess.run([sys.executable, __file__, "--server-page", page], capture_output=True, text=True,
+                              cwd=REPO, env={**os.environ, "PYTHONWARNINGS": "ignore"}, timeout=900)
+        if done.returncode:
+            print(done.stderr[-3000:], file=sys.stderr)
+            return 1
+        server[page] = json.loads(done.stdout.strip().splitlines()[-1])
+
+    with tempfile.TemporaryDirectory() as folder:
+        folder = Path(folder)
+        full = full_resolution_boundaries(folder)
+        baseline, files = {}, {}
+        for page in PAGES:
+            times, html = [], ""
+            for _ in range(3):
+                ms, html = baseline_page(page, full)
+                times.append(ms)
+            files[page] = folder / f"baseline-{page}.html"
+            files[page].write_text(baseline_offline_html(html), encoding="utf-8")
+            baseline[page] = {"ms": times, "payload": len(html.encode("utf-8"))}
+        browser = None if args.no_browser else browser_figures(files)
+
+    rows = []
+    for page in PAGES:
+        s, b = server[page], baseline[page]
+        warm, base_ms = _median(s["warm_ms"]), _median(b["ms"])
+        rows.append([page, f"{s['cold_ms']:,.0f}", f"{warm:,.0f}", f"{_median(s['unchanged_ms']):,.0f}",
+                     f"{s['payload']['total'] / 1000:,.0f} KB ({s['payload']['base'] / 1000:,.0f} + "
+                     f"{s['payload']['layer'] / 1000:,.0f})",
+                     f"{base_ms:,.0f}", f"{b['payload'] / 1000:,.0f} KB",
+                     f"{warm / base_ms:.2f}", f"{s['payload']['total'] / b['payload']:.2f}"])
+    print("\nServer time (ms; warm = median of 7 filter changes to new values) and map payload")
+    print(_table(["page", "cold", "warm", "rerun, no change", "payload (base + layer)", "baseline run",
+                  "baseline payload", "warm / baseline", "payload / baseline"], rows))
+    if browser:
+        rows = []
+        for page in PAGES:
+            f = browser[page]
+            rows.append([page, f"{_median(f['drawn_ms']):,.0f}", f"{_median(f['updated_ms']):,.0f}",
+                         "yes" if f["in_place"] else "NO", f"{_median(f['baseline_drawn_ms']):,.0f}",
+                         str(len(f["problems"]))])
+        print("\nChromium (ms, median of 3): navigation to map drawn; filter change to map updated")
+        print(_table(["page", "map drawn", "filter → map updated", "in place (same map, same zoom)",
+                      "baseline map drawn", "console/network problems"], rows))
+        for page in PAGES:
+            for problem in browser[page]["problems"][:5]:
+                print(f"  {page}: {problem}")
+
+    print("\nTargets")
+    met = True
+    for page in PAGES:
+        s, b = server[page], baseline[page]
+        warm = _median(s["warm_ms"])
+        checks = {
+            f"payload < {TARGET_PAYLOAD // 1000} KB": s["payload"]["total"] < TARGET_PAYLOAD,
+            f"warm < {TARGET_WARM_MS:.0f} ms": warm < TARGET_WARM_MS,
+            "payload <= 1/4 baseline": s["payload"]["total"] <= TARGET_RATIO * b["payload"],
+            "warm <= 1/4 baseline": warm <= TARGET_RATIO * _median(b["ms"]),
+        }
+        if browser:
+            checks["updates in place"] = browser[page]["in_place"]
+        met &= all(checks.values())
+        print(f"  {page:<11} " + "; ".join(f"{k}: {'met' if v else 'MISSED'}" for k, v in checks.items()))
+    print("all targets met" if met else "some targets missed (see above)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
