@@ -50,11 +50,10 @@ def rss_mb(pid: int) -> float:
 async def _change_filter(page, name: str) -> None:
     if name == "overview":
         box = page.locator('[data-testid="stDateInput"] input').first
-        await box.click()
-        await box.press("Control+a")
-        await box.type("2023/09/14")
+        await box.fill("2023-09-14")
         await box.press("Enter")
         await page.keyboard.press("Escape")
+        await box.blur()  # the date input commits its value when it loses focus
     elif name == "membership":
         await page.locator('[data-testid="stSelectbox"]').filter(has_text="Organisation").click()
         await page.get_by_role("option", name="OTS · Organization of Turkic States").click()

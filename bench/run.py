@@ -162,20 +162,19 @@ def baseline_page(page: str, boundaries_path: Path) -> tuple[float, str]:
 
 
 def baseline_offline_html(html_page: str) -> str:
-    """The baseline's HTML with Leaflet and the other CDN files it links inlined from installed packages where
-    the atlas has them; files it cannot inline stay linked (they fail offline, as the naive page would)."""
+    """The baseline's HTML with every CDN file it links inlined from the installed folium-offline package (the
+    one the atlas serves its Leaflet from), so it can draw with no internet; files that package does not hold
+    stay linked and fail offline, as they would for the naive page."""
     import re
 
-    from geo.assets import MAP_CSS, MAP_JS, asset_text
+    from geo.assets import _resources
 
-    out = html_page
-    for name in MAP_JS:
-        out = re.sub(r'<script src="[^"]*/' + re.escape(name) + r'"></script>',
-                     lambda _m, n=name: "<script>" + asset_text(n).replace("</script", "<\\/script") + "</script>", out)
-    for name in MAP_CSS:
-        out = re.sub(r'<link rel="stylesheet" href="[^"]*/' + re.escape(name) + r'"/>',
-                     lambda _m, n=name: "<style>" + asset_text(n) + "</style>", out)
-    return out
+    files = _resources()
+    out = re.sub(r'<script src="([^"]+)"></script>',
+                 lambda m: "<script>" + files[m.group(1)].replace("</script", "<\\/script") + "</script>"
+                 if m.group(1) in files else m.group(0), html_page)
+    return re.sub(r'<link rel="stylesheet" href="([^"]+)"/>',
+                  lambda m: "<style>" + files[m.group(1)] + "</style>" if m.group(1) in files else m.group(0), out)
 
 
 # ---------------------------------------------------------------------------------------------- browser
@@ -188,11 +187,10 @@ DRAWN = {"overview": "path.atlas-focus", "membership": "path.atlas-focus", "tran
 def _change_filter(page, name: str) -> None:
     if name == "overview":
         box = page.locator('[data-testid="stDateInput"] input').first
-        box.click()
-        box.press("Control+a")
-        box.type("2023/09/14" if "/" in (box.input_value() or "") else "2023-09-14")
+        box.fill("2023-09-14")
         box.press("Enter")
         page.keyboard.press("Escape")
+        box.blur()  # the date input commits its value when it loses focus
     elif name == "membership":
         page.locator('[data-testid="stSelectbox"]').filter(has_text="Organisation").click()
         page.get_by_role("option", name="OTS · Organization of Turkic States").click()
@@ -231,6 +229,7 @@ def browser_figures(baseline_files: dict[str, Path]) -> dict:
         warmup.new_page().goto(f"{url}/", wait_until="networkidle")
         warmup.close()
         for name in PAGES:
+            print(f"browser: {name}", file=sys.stderr, flush=True)
             drawn, updated, kept, problems = [], [], [], []
             for _ in range(3):
                 context = browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -261,7 +260,7 @@ def browser_figures(baseline_files: dict[str, Path]) -> dict:
                 start = time.perf_counter()
                 page.goto(baseline_files[name].as_uri(), wait_until="commit")
                 try:
-                    page.locator("path.leaflet-interactive").first.wait_for(state="attached", timeout=90_000)
+                    page.locator("path.leaflet-interactive").first.wait_for(state="attached", timeout=60_000)
                     base_ms.append((time.perf_counter() - start) * 1000)
                 except Exception:  # noqa: BLE001 - a baseline that never draws offline is a figure too
                     base_ms.append(float("nan"))
@@ -321,6 +320,7 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(machine()))
     server = {}
     for page in PAGES:  # one fresh process per page: cold is really cold
+        print(f"server: {page}", file=sys.stderr, flush=True)
         done = subprocess.run([sys.executable, __file__, "--server-page", page], capture_output=True, text=True,
                               cwd=REPO, env={**os.environ, "PYTHONWARNINGS": "ignore"}, timeout=900)
         if done.returncode:

@@ -223,22 +223,65 @@ class _AtlasMap(folium.Map):
         return self.stage_bounds if self.stage_bounds is not None else super().get_bounds()
 
 
-_CONTEXT_CACHE: dict[tuple[int, frozenset], tuple[weakref.ref, dict]] = {}
+_CONTEXT_CACHE: dict[tuple[int, frozenset], tuple[weakref.ref, str]] = {}
 
 
-def _context_features(boundaries: gpd.GeoDataFrame, excluded: frozenset) -> dict:
-    """The context countries (all but `excluded`) with their tooltip, as GeoJSON, built once per boundaries
-    object and exclusion (the dict is shared: folium only reads it)."""
+def _context_json(boundaries: gpd.GeoDataFrame, excluded: frozenset) -> str:
+    """The context countries (all but `excluded`) with their escaped tooltip, as GeoJSON text safe inside a
+    ``<script>``; built once per boundaries object and exclusion."""
     key = (id(boundaries), excluded)
     hit = _CONTEXT_CACHE.get(key)
     if hit is not None and hit[0]() is boundaries:
         return hit[1]
     context = boundaries.loc[~boundaries["iso3"].isin(excluded), ["iso3", "name", "geometry"]]
     land = feature_collection(context.assign(tip=[f"<b>{escape_text(n)}</b>" for n in context["name"]])[["iso3", "tip", "geometry"]])
+    text = json.dumps(land, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
     if len(_CONTEXT_CACHE) >= 32:
         _CONTEXT_CACHE.pop(next(iter(_CONTEXT_CACHE)))
-    _CONTEXT_CACHE[key] = (weakref.ref(boundaries), land)
-    return land
+    _CONTEXT_CACHE[key] = (weakref.ref(boundaries), text)
+    return text
+
+
+class _Script(Element):
+    """Finished JavaScript added to the figure as it is: never compiled as a Jinja template (branca compiles what
+    a MacroElement renders, which for ~150 KB of GeoJSON costs more than the rest of the map together)."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+class _ContextLayer(MacroElement):
+    """The context countries (land, borders, a tooltip with the name, a highlight on hover) as one Leaflet GeoJSON
+    layer. The same for every run of a page, so its script is built from cached GeoJSON text and added to the
+    figure without going through Jinja."""
+
+    _template = Template("{% macro script(this, kwargs) %}{{ this.script() }}{% endmacro %}")
+
+    def __init__(self, data_json: str, *, fill_opacity: float):
+        super().__init__()
+        self._name = "ContextLayer"
+        self.data_json = data_json
+        self.style = {"fillColor": styles.LAND, "color": styles.BORDER, "weight": 0.7, "fillOpacity": fill_opacity,
+                      "className": "atlas-context"}
+        self.highlight = {"weight": 1.5, "color": styles.FOCUS_BORDER}
+
+    def script(self) -> str:
+        name, parent = self.get_name(), self._parent.get_name()
+        return (
+            f"var {name} = L.geoJson({self.data_json}, {{smoothFactor: 1.0, "
+            f"style: function () {{ return {json.dumps(self.style)}; }}, "
+            "onEachFeature: function (feature, layer) { "
+            "layer.bindTooltip(feature.properties.tip, {sticky: false}); "
+            f"layer.on({{mouseover: function (e) {{ e.target.setStyle({json.dumps(self.highlight)}); }}, "
+            f"mouseout: function (e) {{ {name}.resetStyle(e.target); }}}}); }}}}).addTo({parent});"
+        )
+
+    def render(self, **kwargs) -> None:
+        self.get_root().script.add_child(_Script(self.script()), name=self.get_name())
 
 
 def base_map(
@@ -307,23 +350,9 @@ def base_map(
         ).add_to(m)
     west, south, east, north = (float(x) for x in boundaries.total_bounds)
     m.stage_bounds = [[south, west], [north, east]]
-    land = _context_features(boundaries, frozenset(exclude_iso3))
-    if land["features"]:
-        fill_opacity = 1.0 if choice.offline else 0.35
-        folium.GeoJson(
-            land,
-            name="Countries",
-            style_function=lambda _f: {
-                "fillColor": styles.LAND,
-                "color": styles.BORDER,
-                "weight": 0.7,
-                "fillOpacity": fill_opacity,
-                "className": "atlas-context",
-            },
-            highlight_function=lambda _f: {"weight": 1.5, "color": styles.FOCUS_BORDER},
-            tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=False),
-            smooth_factor=1.0,
-        ).add_to(m)
+    if len(set(boundaries["iso3"]) - set(exclude_iso3)):
+        _ContextLayer(_context_json(boundaries, frozenset(exclude_iso3)),
+                      fill_opacity=1.0 if choice.offline else 0.35).add_to(m)
     _Attribution(ATTRIBUTION).add_to(m)
     fit = boundaries.loc[boundaries["iso3"].isin(set(fit_iso3))]
     if fit_bounds is None and len(fit):

@@ -119,7 +119,12 @@ def published_vs_computed(lines: gpd.GeoDataFrame) -> pd.DataFrame:
 
 def named_route_lengths(atlas: Atlas) -> pd.DataFrame:
     """Return the named routes (e.g. the Baku–Tbilisi–Kars railway) with the computed length of their segments
-    next to the published one: id, name, segments, published_length_km, length_km, length_ratio, sources."""
+    next to the published one: id, name, segments, published_length_km, length_km, length_ratio, sources.
+    Computed once per loaded atlas (a copy is returned)."""
+    return atlas.derived("named_route_lengths", _named_route_lengths).copy()
+
+
+def _named_route_lengths(atlas: Atlas) -> pd.DataFrame:
     lines = route_lines(atlas).set_index("id")
     frame = atlas.named_routes.copy()
     frame["length_km"] = [
@@ -155,7 +160,11 @@ constraints). The distances come from the network; a journey whose nodes are mis
 def corridor_journeys(atlas: Atlas) -> pd.DataFrame:
     """Return the distance of each `COMPARISON_JOURNEYS` journey on the network next to the published transit
     times of its corridor: corridor, journey, km, legs, sea_km, days (published ranges, with their origin and
-    destination)."""
+    destination). Computed once per loaded atlas (a copy is returned)."""
+    return atlas.derived("corridor_journeys", _corridor_journeys).copy()
+
+
+def _corridor_journeys(atlas: Atlas) -> pd.DataFrame:
     from geo.network import NoRoute, shortest_route
 
     graph = transport_network(atlas)

@@ -97,12 +97,17 @@ def source_links(a: Atlas, ids: str | list[str]) -> str:
 def sources_panel(a: Atlas, ids: str | list[str]) -> None:
     """The sources behind what is on screen (only those), with links, and the data's as-of date: the newest
     publication date among them. Shown on every page, presentation mode included."""
-    wanted = [i for i in (ids.split(";") if isinstance(ids, str) else ids) if i]
-    used = a.sources[a.sources["id"].isin(set(wanted))]
-    dates = sorted(d for d in used["published"] if d)
-    as_of = f"newest source {dates[-1]}" if dates else "no dated source"
-    with st.expander(f"Sources for this view ({len(used)}; {as_of}; data version {a.version})"):
-        st.markdown(source_links(a, wanted))
+    wanted = tuple(dict.fromkeys(i for i in (ids.split(";") if isinstance(ids, str) else ids) if i))
+
+    def build() -> tuple[str, str]:
+        used = a.sources[a.sources["id"].isin(set(wanted))]
+        dates = sorted(d for d in used["published"] if d)
+        as_of = f"newest source {dates[-1]}" if dates else "no dated source"
+        return f"Sources for this view ({len(used)}; {as_of}; data version {a.version})", source_links(a, list(wanted))
+
+    label, links = a.memo(("sources_panel", wanted), build)  # the same view lists the same sources: built once
+    with st.expander(label):
+        st.markdown(links)
 
 
 def map_section(a: Atlas, scene):
@@ -165,6 +170,7 @@ def show_map(make_base, make_layer, *, page: str, height: int = MAP_HEIGHT) -> d
         center=center,
         zoom=zoom,
         returned_objects=["last_object_clicked", "center", "zoom"],
+        render=False,  # streamlit-folium renders the map itself once more below; rendering the figure too is waste
     )
     value = value or {}
     remember_view(page, value)
@@ -223,6 +229,18 @@ def indicator_upload(a: Atlas, page: str):
                 st.session_state.pop(key, None)
             st.rerun()
     return held if on else None
+
+
+def indicator_value(indicator, iso3: str) -> None:
+    """One line with the uploaded indicator's value for a clicked country ("no data" when it has none)."""
+    if indicator is None:
+        return
+    rows = indicator[indicator["iso3"] == iso3]
+    value = rows["value"].iloc[0] if len(rows) else float("nan")
+    shown = "no data" if value != value else f"{value:,.6g} {indicator.attrs.get('unit', '')}".strip()
+    year = rows["year"].iloc[0] if len(rows) else float("nan")
+    shown += f" ({int(year)})" if year == year else ""
+    st.markdown(f"**{md_escape(indicator.attrs.get('name', 'Your indicator'))}** (your upload): {md_escape(shown)}")
 
 
 def boundary_notice(a: Atlas) -> None:

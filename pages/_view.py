@@ -63,7 +63,7 @@ def begin(page: str, atlas: Atlas) -> None:
         if param.key and param.name in start:
             st.session_state.setdefault(param.key, start[param.name])
     for notice in st.session_state.get(f"_notices_{page}", []):
-        st.caption(f"Link: {notice}.")
+        st.caption(_md(f"Link: {notice}."))
     if presenting():
         _presentation_css()
         if st.button("Exit presentation", key=f"{page}_exit_present", help="Show the sidebar and controls again"):

@@ -58,7 +58,7 @@ with right:
         pass
     elif pid:
         r = lines_all.set_index("id").loc[pid]
-        st.subheader(r["name"])
+        st.subheader(md_escape(r["name"]))
         st.markdown(
             f"{md_escape(COMMODITY_LABELS[r['commodity']])} {md_escape(r['kind'].replace('_', ' '))} · "
             f"{md_escape(styles.INFRA_STATUS_LABELS[r['status']])}"
@@ -72,12 +72,12 @@ with right:
             f"**Length: published {published} · computed {r['length_km']:,.0f} km** (geodesic through the waypoints)"
         )
         st.markdown("Km by country: " + md_escape(format_parts(r["km_by_country"], {**names, SEA: "sea"})))
-        st.caption(f"Waypoints: {r['waypoints']}")
+        st.caption(md_escape(f"Waypoints: {r['waypoints']}"))
         if r["note"]:
-            st.caption(r["note"])
+            st.caption(md_escape(r["note"]))
         st.markdown(source_links(a, f"{r['sources']};{r['geometry_sources']}"))
     elif country:
-        st.subheader(names[country])
+        st.subheader(md_escape(names[country]))
         touching = links_of_country(lines_all, country)
         now = touching[touching["status"] == "operational"]
         future = touching[touching["status"] != "operational"]

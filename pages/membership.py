@@ -12,7 +12,7 @@ from geo.memberships import focus_iso3
 from geo.scenes import build_scene
 from geo.styles import COMPARE_STYLES, status_label
 from pages._ui import (
-    atlas, download_buttons, indicator_upload, md_escape, map_section, source_links, sources_panel, styled_statuses,
+    atlas, download_buttons, indicator_upload, indicator_value, md_escape, map_section, source_links, sources_panel, styled_statuses,
     view_downloads,
 )
 from pages._view import (
@@ -90,11 +90,11 @@ if len(on_day):
 else:
     before = events[events["day"] < as_of].tail(1)
     if len(before):
-        st.caption(f"Latest event before this date: {before['date'].iloc[0]}, {before['label'].iloc[0]}")
+        st.caption(md_escape(f"Latest event before this date: {before['date'].iloc[0]}, {before['label'].iloc[0]}"))
 
 scene = build_scene(a, "membership", widget_values("membership"), indicator=mine)
 for notice in scene.notices:
-    st.info(notice)
+    st.info(md_escape(notice))
 shapes, comparison, coverage = scene.facts["shapes"], scene.facts.get("comparison"), scene.facts.get("coverage")
 clicked, right = map_section(a, scene)
 
@@ -125,14 +125,15 @@ with right:
             f"other status: {md_escape(row['other'] or 'none')} · left out: {md_escape(row['left_out'] or 'none')}"
         )
     else:
-        st.subheader(f"{short[body]} on {as_of.isoformat()}")
+        st.subheader(md_escape(f"{short[body]} on {as_of.isoformat()}"))
         counts = shapes["status"].map(status_label).value_counts()
         st.dataframe(counts.rename_axis("Status").rename("Countries"), width="stretch")
     iso3 = selection("membership", clicked, lambda lat, lon: country_at(a.boundaries, lat, lon))
     if presenting():
         pass
     elif iso3 in focus:
-        st.subheader(names[iso3])
+        st.subheader(md_escape(names[iso3]))
+        indicator_value(mine, iso3)
         record = cmp.country_memberships(a, iso3)
         st.dataframe(record.drop(columns=["note", "sources"]), hide_index=True, width="stretch")
         hosted = cmp.meetings_hosted(a, iso3)
@@ -148,7 +149,7 @@ with right:
                     st.markdown(f"- **{md_escape(r['body'])}**: {md_escape(r['note'])}")
             st.markdown(source_links(a, ";".join([*record["sources"], *hosted["sources"]])))
     elif iso3:
-        st.caption(f"{names.get(iso3, iso3)} is not one of the focus countries.")
+        st.caption(md_escape(f"{names.get(iso3, iso3)} is not one of the focus countries."))
     else:
         st.caption("Click a country on the map for its memberships over time, meetings hosted and sources.")
 
@@ -189,7 +190,7 @@ if view == "5plus3":
         width="stretch",
     )
     proposal = a.bodies.set_index("id").loc["5plus3"]
-    st.caption(f"{proposal['name']}: {proposal['note']}")
+    st.caption(md_escape(f"{proposal['name']}: {proposal['note']}"))
 
 rows_filter = Filters(body=(body,), as_of=as_of)
 download_buttons(

@@ -10,7 +10,7 @@ from geo.maps import BASEMAPS, country_at
 from geo.memberships import focus_iso3, statuses_as_of, story_lines
 from geo.scenes import CONSULTATIVE as BODY, build_scene
 from geo.styles import status_label
-from pages._ui import atlas, indicator_upload, md_escape, map_section, source_links, sources_panel, view_downloads
+from pages._ui import atlas, indicator_upload, indicator_value, md_escape, map_section, source_links, sources_panel, view_downloads
 from pages._view import begin, finish, link_box, presentation_switch, presenting, selection, story_picker, widget_values
 
 a = atlas()
@@ -18,7 +18,7 @@ begin("overview", a)
 body_name = a.body_names().get(BODY, BODY)
 
 st.title("C6 Atlas · Central Asia and the South Caucasus")
-st.caption(f"Focus countries by their status in the {body_name} on the chosen date.")
+st.caption(md_escape(f"Focus countries by their status in the {body_name} on the chosen date."))
 
 with st.sidebar:
     as_of = st.date_input(
@@ -46,10 +46,11 @@ with right:
     st.markdown("\n".join(f"- {md_escape(line)}" for line in story_lines(a, as_of, body=BODY)))
     iso3 = selection("overview", clicked, lambda lat, lon: country_at(a.boundaries, lat, lon))
     if iso3 and not presenting():
-        st.subheader(names.get(iso3, iso3))
+        st.subheader(md_escape(names.get(iso3, iso3)))
         table = statuses_as_of(a, BODY, as_of, iso3=[iso3]).iloc[0]
         since = f" since {table['since']}" if table["since"] else ""
         st.markdown(f"**{md_escape(status_label(table['status']))}**{md_escape(since)} in the {md_escape(body_name)}.")
+        indicator_value(mine, iso3)
         rows = a.memberships[(a.memberships["iso3"] == iso3) & (a.memberships["body"] == BODY)]
         if len(rows):
             st.dataframe(

@@ -63,7 +63,7 @@ scene = build_scene(a, "transport", widget_values("transport"))
 segments, nodes, plan, legs = (scene.facts[k] for k in ("segments", "nodes", "plan", "legs"))
 with planner:
     for notice in scene.notices:
-        st.warning(notice)
+        st.warning(md_escape(notice))
     if plan is not None:
         st.markdown(
             f"**{md_escape(node_names[origin])} → {md_escape(node_names[destination])}: {plan.total_km:,.0f} km** in "
@@ -94,7 +94,7 @@ with right:
     elif pid:
         if pid in set(nodes_all["id"]):
             r = nodes_all.set_index("id").loc[pid]
-            st.subheader(r["name"])
+            st.subheader(md_escape(r["name"]))
             st.markdown(
                 f"{md_escape(styles.NODE_LABELS[r['kind']])} in {md_escape(names.get(r['iso3'], r['iso3']))} · "
                 f"{md_escape(styles.INFRA_STATUS_LABELS[r['status']])}"
@@ -102,11 +102,11 @@ with right:
                 + (f" · capacity {r['capacity']:,g} {md_escape(r['capacity_unit'])}" if pd.notna(r["capacity"]) else " · capacity unknown")
             )
             if r["note"]:
-                st.caption(r["note"])
+                st.caption(md_escape(r["note"]))
             st.markdown(source_links(a, r["sources"]))
         else:
             r = lines_all.set_index("id").loc[pid]
-            st.subheader(r["name"])
+            st.subheader(md_escape(r["name"]))
             published = f"{r['published_length_km']:,.1f} km" if pd.notna(r["published_length_km"]) else "none"
             st.markdown(
                 f"{md_escape(MODE_LABELS[r['mode']])} · {md_escape(CORRIDOR_LABELS[r['corridor']])} · "
@@ -118,9 +118,9 @@ with right:
                 f"**Geodesic length {r['length_km']:,.0f} km** (approximate, through the waypoints) · published: {published}"
             )
             st.markdown("Km by country: " + md_escape(format_parts(r["km_by_country"], {**names, SEA: "sea"})))
-            st.caption(f"Waypoints: {r['waypoints']}")
+            st.caption(md_escape(f"Waypoints: {r['waypoints']}"))
             if r["note"]:
-                st.caption(r["note"])
+                st.caption(md_escape(r["note"]))
             st.markdown(source_links(a, f"{r['sources']};{r['geometry_sources']}"))
     else:
         st.caption("Click a segment or a node on the map for its facts and sources.")

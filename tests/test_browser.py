@@ -279,3 +279,100 @@ def test_view_download_holds_exactly_the_visible_rows(browser, app_url, tmp_path
     assert set(exported["mode"]) == {"ferry"}
     meta = dict(pyogrio.read_dataframe(saved, layer="metadata")[["key", "value"]].values)
     assert "mode=ferry" in meta["view"] and meta["page"] == "transport"
+
+
+HOSTILE = '<img src=x onerror="window.__pwned=1"><b>bold</b>`${window.__pwned=2}`{{ "PWN" ~ "ED" }}'
+
+
+def _hostile_data(folder):
+    """A copy of data/ with hostile text in a country name, a route name and an energy link's operator."""
+    import csv
+    import shutil
+
+    from tests.browser_support import REPO
+
+    shutil.copytree(REPO / "data", folder)
+    for name, key, value, column in (("countries.csv", "iso3", "KAZ", "name"), ("routes.csv", "id", None, "name"),
+                                     ("energy_links.csv", "id", None, "operator")):
+        path = folder / name
+        with path.open(encoding="utf-8", newline="") as fh:
+            table = list(csv.DictReader(fh))
+        target = next(r for r in table if value is None or r[key] == value)
+        target[column] = HOSTILE
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=list(table[0]), lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(table)
+    return folder
+
+
+def _not_pwned(page) -> None:
+    for frame in page.frames:
+        assert frame.evaluate("typeof window.__pwned") == "undefined", f"script ran in {frame.url}"
+
+
+def test_hostile_data_and_uploads_show_as_text(browser, tmp_path):
+    from playwright.sync_api import expect
+
+    data = _hostile_data(tmp_path / "data")
+    with streamlit_server(env={"ATLAS_DATA_DIR": str(data)}) as url:
+        context = browser.new_context(viewport={"width": 1400, "height": 1100}, accept_downloads=True)
+        page = context.new_page()
+        watch = watch_page(context, page)
+        page.goto(f"{url}/?sel=KAZ", wait_until="domcontentloaded")
+        frame = page.frame_locator(MAP_FRAME)
+        expect(frame.locator("path.atlas-focus")).to_have_count(9, timeout=60_000)
+        wait_until_settled(page)
+        # The click card (Markdown) and the map's tooltip show the name as text.
+        expect(page.get_by_text('<b>bold</b>', exact=False).first).to_be_visible(timeout=30_000)
+        kaz = frame.locator("path.atlas-status-member").first
+        kaz.hover(force=True)
+        tip = frame.locator(".leaflet-tooltip")
+        expect(tip.first).to_be_attached(timeout=10_000)
+        _not_pwned(page)
+
+        # An upload with a hostile name and unit, and one bad row: drawn as a choropleth, named as text.
+        upload = tmp_path / "{{ 7*7 }}<b>Index.csv"
+        upload.write_text(f"iso3,value,year,unit\nKAZ,10,2024,{HOSTILE.replace(',', ' ')}\nUZB,20,2024,\nATL,5,2024,\n",
+                          encoding="utf-8")
+        page.get_by_text("Your indicator (CSV)").click()
+        page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(upload))
+        expect(frame.locator("path.atlas-value").first).to_be_attached(timeout=30_000)
+        expect(frame.locator(".atlas-legend").first).to_contain_text("{{ 7*7 }}<b>Index (uploaded)")
+        expect(page.get_by_text("1 row left out", exact=False)).to_be_visible()
+        expect(page.get_by_text("found 'ATL', expected an ISO3 code", exact=False)).to_be_visible()
+        _not_pwned(page)
+
+        # The same text, verbatim, in the view's CSV export.
+        with page.expect_download(timeout=60_000) as download:
+            page.get_by_role("button", name="CSV (zip)").click()
+        saved = tmp_path / "view.zip"
+        download.value.save_as(saved)
+        import zipfile
+
+        with zipfile.ZipFile(saved) as archive:
+            assert "my_indicator.csv" in archive.namelist()
+            countries = archive.read("countries.csv").decode("utf-8")
+        assert "<b>bold</b>" in countries and "PWNED" not in countries
+        page.screenshot(path=str(tmp_path / "hostile.png"), full_page=True)
+        _not_pwned(page)
+        assert watch.problems() == [], "\n".join(watch.problems())
+        context.close()
+
+
+def test_slide_image_download_is_a_1920_png(browser, app_url, tmp_path):
+    from playwright.sync_api import expect
+
+    from geo.image import image_size
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    page = context.new_page()
+    page.goto(f"{app_url}/energy?commodity=gas", wait_until="domcontentloaded")
+    expect(page.frame_locator(MAP_FRAME).locator("path.atlas-line").first).to_be_attached(timeout=60_000)
+    wait_until_settled(page)
+    with page.expect_download(timeout=120_000) as download:
+        page.get_by_role("button", name="Image for slides (PNG)").click()
+    saved = tmp_path / "slide.png"
+    download.value.save_as(saved)
+    assert image_size(saved.read_bytes()) == (1920, 1080)
+    context.close()
