@@ -19,7 +19,10 @@ import folium
 import geopandas as gpd
 import pandas as pd
 from branca.element import Element, MacroElement
+from folium.elements import ElementAddToElement
+from folium.features import GeoJsonStyleMapper
 from folium.template import Template
+from folium.utilities import get_obj_in_upper_tree
 
 from geo import styles
 from geo.assets import localize
@@ -254,6 +257,36 @@ class _Script(Element):
         return self.text
 
 
+class _GeoJson(folium.GeoJson):
+    """folium's GeoJson, rendered without compiling its finished script as a Jinja template.
+
+    branca turns what each element renders into a new Jinja template (`Element(script)`), which for a layer of
+    country polygons is most of a rerun's cost and would also evaluate ``{{ ... }}`` in the data. This class does
+    what ``GeoJson.render`` does (style and highlight maps, the add-to-parent statement) and adds its script as
+    finished text. Elements with class-level includes fall back to folium's own rendering.
+    """
+
+    def render(self, **kwargs) -> None:
+        if getattr(self, "includes", None):
+            super().render(**kwargs)
+            return
+        self.parent_map = get_obj_in_upper_tree(self, folium.Map)
+        if (self.style or self.highlight) and self.data["features"]:
+            mapper = GeoJsonStyleMapper(self.data, self.feature_identifier, self)
+            if self.style:
+                self.style_map = mapper.get_style_map(self.style_function)
+            if self.highlight:
+                self.highlight_map = mapper.get_highlight_map(self.highlight_function)
+        if self.show:
+            self.add_child(ElementAddToElement(element_name=self.get_name(), element_parent_name=self._parent.get_name()),
+                           name=self.get_name() + "_add")
+        figure = self.get_root()
+        script = self._template.module.__dict__.get("script")
+        figure.script.add_child(_Script(script(self, kwargs)), name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
+
+
 class _ContextLayer(MacroElement):
     """The context countries (land, borders, a tooltip with the name, a highlight on hover) as one Leaflet GeoJSON
     layer. The same for every run of a page, so its script is built from cached GeoJSON text and added to the
@@ -407,7 +440,7 @@ def category_layer(
             "className": f"atlas-focus atlas-{column}-{value}",
         }
 
-    folium.GeoJson(
+    _GeoJson(
         feature_collection(data),
         name=escape_text(title),
         style_function=style,
@@ -536,7 +569,7 @@ def line_layer(
             "className": f"{class_prefix} {class_prefix}-{p['id']}",
         }
 
-    folium.GeoJson(
+    _GeoJson(
         feature_collection(data),
         name=escape_text(title),
         style_function=style,
@@ -618,7 +651,7 @@ def choropleth_layer(
         return {"fillColor": palette[min(c, len(palette) - 1)], "color": "#555555", "weight": 0.8, "fillOpacity": 0.8,
                 "className": "atlas-focus atlas-value"}
 
-    folium.GeoJson(
+    _GeoJson(
         feature_collection(data),
         name=escape_text(title),
         style_function=style,
@@ -645,7 +678,7 @@ def scene_layer(scene) -> folium.FeatureGroup:
         elif mark.kind == "venues":
             add_venue_markers(fg, mark.frame)
         elif mark.kind == "highlight":
-            folium.GeoJson(
+            _GeoJson(
                 feature_collection(mark.frame[["geometry"]]),
                 style_function=lambda _f, c=o["colour"]: {"color": c, "weight": 10, "opacity": 0.55, "className": "atlas-plan"},
                 interactive=False,
