@@ -36,3 +36,11 @@ def test_every_page_documented():
 def test_every_export_layer_documented():
     for layer in LAYERS:
         assert f"`{layer}`" in README, layer
+
+
+def test_benchmark_and_load_test_documented_with_figures():
+    assert "pip install -r bench/requirements.txt && python bench/run.py" in README
+    assert "python bench/load.py" in README
+    for marker in ("BENCH_TABLES", "LOAD_FIGURES", "WARM_SENTENCE"):
+        assert marker not in README, f"{marker} placeholder left in the README"
+    assert "| page" in README.split("## Performance", 1)[1].split("## Safety", 1)[0]
