@@ -29,12 +29,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.run import DRAWN, MAP_FRAME, PAGES  # noqa: E402  (one definition of what "map drawn" means)
 from tests.browser_support import CHROMIUM_FLAGS, LOOPBACK, chromium_executable, streamlit_server  # noqa: E402
-
-PAGES = ("overview", "membership", "transport", "energy")
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
-DRAWN = {"overview": "path.atlas-focus", "membership": "path.atlas-focus", "transport": "path.atlas-line",
-         "energy": "path.atlas-line"}
 
 
 def cpu_s(pid: int) -> float:

@@ -468,27 +468,6 @@ def category_legend_items(
     return items
 
 
-def status_layer(
-    countries: gpd.GeoDataFrame,
-    *,
-    title: str,
-    name: str = "status",
-    legend_statuses: Sequence[str] | None = None,
-    extra_legend: Sequence[tuple[str, str, str]] = (),
-) -> folium.FeatureGroup:
-    """Return a feature group with countries filled by membership status (column ``status``); the legend lists
-    the statuses present unless `legend_statuses` is given. See `category_layer`."""
-    return category_layer(
-        countries,
-        column="status",
-        styles_by_value=styles.STATUS_STYLES,
-        title=title,
-        name=name,
-        legend_values=legend_statuses,
-        extra_legend=extra_legend,
-    )
-
-
 def status_tooltips(table: pd.DataFrame) -> list[str]:
     """Return tooltip HTML (escaped) for rows with name, status, since and until."""
     tips = []

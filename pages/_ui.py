@@ -61,13 +61,6 @@ def atlas() -> Atlas:
         raise  # not reached: st.stop() ends the run
 
 
-def defaults(**values) -> None:
-    """Give widgets their starting values through session state (never through ``value=``/``default=``), so a
-    value set from a link or a story step is not fought by the widget's own default."""
-    for key, value in values.items():
-        st.session_state.setdefault(key, value)
-
-
 def md_escape(text: object) -> str:
     """Escape Markdown and HTML in data text before it goes into `st.markdown`."""
     out = str(text)

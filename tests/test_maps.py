@@ -10,8 +10,15 @@ import pytest
 
 from geo.assets import STATIC_URL, ensure_static_assets, localize
 from geo.joins import countries_with_status
-from geo.maps import BASEMAPS, Legend, add_venue_markers, base_map, country_at, escape_text, status_layer
+from geo.maps import BASEMAPS, Legend, add_venue_markers, base_map, category_layer, country_at, escape_text
 from geo.memberships import focus_iso3
+
+
+def status_layer(shapes, *, title: str):
+    """Countries filled by membership status, as the Overview and Membership scenes draw them."""
+    from geo.styles import STATUS_STYLES
+
+    return category_layer(shapes, column="status", styles_by_value=STATUS_STYLES, title=title)
 
 
 def render(m: folium.Map) -> str:
