@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -517,6 +518,7 @@ class Atlas:
     indicators: pd.DataFrame
     stories: pd.DataFrame
     _derived: dict = field(default_factory=dict, compare=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
 
     def derived(self, name: str, build):
         """Return `build(self)`, computed once per loaded atlas (derived layers such as measured lines).
@@ -531,13 +533,15 @@ class Atlas:
         """Return `build()`, remembered under `key` for this loaded atlas (at most `limit` results per kind,
         the oldest forgotten first). What it returns is shared between sessions: treat it as read-only."""
         kind = key[0]
-        store = self._derived.setdefault(("memo", kind), {})
-        if key in store:
-            return store[key]
-        value = build()
-        if len(store) >= limit:
-            store.pop(next(iter(store)))
-        store[key] = value
+        with self._lock:  # sessions run in threads: the store is read and trimmed by one at a time
+            store = self._derived.setdefault(("memo", kind), {})
+            if key in store:
+                return store[key]
+        value = build()  # outside the lock: two sessions may build the same value once each, never block
+        with self._lock:
+            if len(store) >= limit:
+                store.pop(next(iter(store)))
+            store[key] = value
         return value
 
     def country_names(self) -> dict[str, str]:
