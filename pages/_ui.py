@@ -127,8 +127,9 @@ def image_downloads(a: Atlas, scene) -> None:
     import dataclasses
 
     from geo.image import render_image
+    from pages._view import current_view
 
-    view = st.session_state.get(f"_current_view_{scene.page}") or st.session_state.get(f"_view_{scene.page}")
+    view = current_view(scene.page)
     if view:  # the map as the reader has panned and zoomed it
         scene = dataclasses.replace(scene, values={**scene.values, "lat": view[0], "lon": view[1], "z": view[2]})
     cols = st.columns(2)
@@ -197,9 +198,8 @@ def indicator_upload(a: Atlas, page: str):
         )
         if upload is not None and upload.file_id != st.session_state.get("_my_indicator_file"):
             st.session_state["_my_indicator_file"] = upload.file_id
-            data = upload.getvalue() if upload.size <= MAX_BYTES else b"x" * (MAX_BYTES + 1)
-            try:
-                frame, problems = read_indicator(data, a, file=upload.name)
+            try:  # Streamlit already holds the bytes (at most server.maxUploadSize); read_indicator checks the size first
+                frame, problems = read_indicator(upload.getvalue(), a, file=upload.name)
                 st.session_state["_my_indicator"] = held = frame
                 st.session_state["_my_indicator_problems"] = [str(p) for p in problems]
                 st.session_state.pop("_my_indicator_error", None)

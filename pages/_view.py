@@ -106,6 +106,11 @@ def remember_view(page: str, returned: dict) -> None:
         st.session_state[f"_current_view_{page}"] = (float(center["lat"]), float(center["lng"]), float(zoom))
 
 
+def current_view(page: str) -> tuple[float, float, float] | None:
+    """Return the map's view (lat, lon, zoom) as the reader left it, else as the link opened it, else None."""
+    return st.session_state.get(f"_current_view_{page}") or st.session_state.get(f"_view_{page}")
+
+
 def selection(page: str, returned: dict, pick) -> str | None:
     """Return the selected id: from a new click (resolved by `pick(lat, lon)`), else as kept (or from the URL)."""
     point = (returned or {}).get("last_object_clicked") or {}
@@ -131,7 +136,7 @@ def widget_values(page: str) -> dict[str, object]:
 def finish(page: str) -> str:
     """Write the page's state into the URL; return the query string (without ``?``)."""
     values = widget_values(page)
-    view = st.session_state.get(f"_current_view_{page}") or st.session_state.get(f"_view_{page}")
+    view = current_view(page)
     if view:
         values.update(lat=round(view[0], 4), lon=round(view[1], 4), z=view[2])
     if st.session_state.get(f"_sel_{page}"):
