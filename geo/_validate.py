@@ -12,6 +12,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
+import numpy as np
 import pandas as pd
 
 from geo._errors import Problem
@@ -149,6 +150,33 @@ def number(lo: float, hi: float, *, integer: bool = False) -> Check:
         if not math.isfinite(x) or not lo <= x <= hi or (integer and not x.is_integer()):
             return f"{kind} from {lo:g} to {hi:g}"
         return None
+
+    return check
+
+
+def line_wkt(max_points: int) -> Check:
+    """Check that a value is a WKT ``LINESTRING (lon lat, ...)`` of 2 to `max_points` points in WGS84 degrees."""
+    expected = f"a WKT LINESTRING of 2 to {max_points:,} lon/lat points (degrees, lon -180..180, lat -90..90)"
+
+    def check(value: str, ctx: Context) -> str | None:
+        import warnings
+
+        import shapely
+        from shapely import wkt
+
+        try:
+            with warnings.catch_warnings():  # "nan" coordinates warn before they are rejected below
+                warnings.simplefilter("ignore", RuntimeWarning)
+                line = wkt.loads(value)
+        except (shapely.errors.ShapelyError, ValueError):
+            return expected
+        if line.geom_type != "LineString" or not 2 <= len(line.coords) <= max_points:
+            return expected
+        xy = shapely.get_coordinates(line)
+        if not np.isfinite(xy).all():
+            return expected
+        ok = (xy[:, 0] >= -180).all() and (xy[:, 0] <= 180).all() and (xy[:, 1] >= -90).all() and (xy[:, 1] <= 90).all()
+        return None if ok and line.is_valid and line.length > 0 else expected
 
     return check
 

@@ -1,6 +1,7 @@
 """Pipelines and power links as measured lines, and country indicators for a choropleth.
 
-Geometries in EPSG:4326; lengths geodesic km on WGS84. Lines run through named waypoints and are approximate.
+Geometries in EPSG:4326; lengths geodesic km on WGS84. Lines run through named waypoints, or along a published
+trace of the route where `energy_traces.csv` has one, and are approximate either way.
 An indicator a source does not give stays missing (NaN) and is shown as "no data", never as zero.
 """
 
@@ -24,13 +25,13 @@ INDICATOR_LABELS = {
 
 
 def _energy_lines(atlas: Atlas) -> gpd.GeoDataFrame:
-    lines = build_lines(atlas.energy_links, atlas.energy_waypoints, key="link_id")
+    lines = build_lines(atlas.energy_links, atlas.energy_waypoints, key="link_id", traces=atlas.energy_traces)
     return measure_lines(lines, atlas.boundaries)
 
 
 def energy_lines(atlas: Atlas) -> gpd.GeoDataFrame:
     """Return every pipeline and power link as a measured line: the energy_links.csv columns plus waypoints,
-    geometry_sources, approximate, length_km, km_by_country, countries and length_ratio. Computed once per atlas."""
+    geometry_sources, approximate, drawn_from, waypoint_offset_km, length_km, km_by_country, countries and length_ratio. Computed once per atlas."""
     return atlas.derived("energy_lines", _energy_lines)
 
 

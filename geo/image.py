@@ -250,7 +250,7 @@ def render_image(atlas: Atlas, scene, fmt: str = "png", *, width: int = 1920, he
                  va="center")
         subtitle = {"overview": "Central Asia and the South Caucasus", "membership": "Who belongs where",
                     "transport": "Lines drawn through named waypoints: approximate",
-                    "energy": "Lines drawn through named waypoints: approximate"}.get(scene.page, "")
+                    "energy": "Lines along published traces or through named waypoints: approximate"}.get(scene.page, "")
         fig.text(0.015, 0.905, subtitle, fontsize=base * 1.1, color="#555555", va="center")
         fig.text(0.015, 0.052, scene.source_line(atlas), fontsize=base * 0.8, color=styles.TEXT, va="center")
         fig.text(0.015, 0.025, f"{ATTRIBUTION_TEXT} {_short_disclaimer()}", fontsize=base * 0.7, color="#555555",

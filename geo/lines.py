@@ -1,7 +1,10 @@
 """Lines through named waypoints (routes, pipelines, cables), measured on the WGS84 ellipsoid.
 
-Every line is drawn through the points the data names, in order, and is therefore approximate: it follows the
-real alignment only as closely as its waypoints do. Lengths are geodesic km (`geo.measure`).
+A line is drawn through the points the data names, in order, and is therefore approximate: it follows the
+real alignment only as closely as its waypoints do. Where a published trace of the line exists (a route traced
+from the operator's maps, `energy_traces.csv`), the line is drawn along the trace instead, and the named points
+stay on it as cited places, each checked for its distance from the drawn line. Lengths are geodesic km
+(`geo.measure`).
 """
 
 from __future__ import annotations
@@ -10,9 +13,11 @@ from collections.abc import Iterable
 
 import geopandas as gpd
 import pandas as pd
-from shapely.geometry import LineString
+import shapely
+from shapely import wkt
+from shapely.geometry import LineString, Point
 
-from geo.measure import SEA, countries_crossed, km_by_country, length_km
+from geo.measure import GEOD, SEA, countries_crossed, km_by_country, length_km
 
 
 def build_lines(
@@ -21,8 +26,9 @@ def build_lines(
     *,
     key: str,
     ends: pd.DataFrame | None = None,
+    traces: pd.DataFrame | None = None,
 ) -> gpd.GeoDataFrame:
-    """Return `table` with a LineString per row through its points (EPSG:4326).
+    """Return `table` with a LineString per row through its points (EPSG:4326), or along its trace.
 
     Parameters
     ----------
@@ -35,16 +41,22 @@ def build_lines(
     ends : pandas.DataFrame, optional
         Nodes (id, lat, lon, sources) for lines whose first and last points are the nodes named in the table's
         ``from_node`` and ``to_node`` columns; `points` then hold only the intermediate points.
+    traces : pandas.DataFrame, optional
+        Published traces (`energy_traces.csv`: link_id, trace, accuracy, join_start, join_end, sources, wkt). A
+        line with a trace is drawn along it (see `along_trace`) rather than through its points.
 
     Returns
     -------
     geopandas.GeoDataFrame
-        `table`'s columns plus ``waypoints`` (the names, ``" → "``-joined), ``geometry_sources`` (the points'
-        source ids) and ``approximate`` (always True).
+        `table`'s columns plus ``waypoints`` (the names, ``" → "``-joined), ``geometry_sources`` (the points' and
+        the trace's source ids), ``approximate`` (always True), ``drawn_from`` ("named waypoints" or the trace's
+        description) and ``waypoint_offset_km`` (how far the named point farthest from the drawn line lies from
+        it; 0 for a line drawn through its points).
     """
     grouped = {line_id: group.sort_values("seq") for line_id, group in points.groupby(key)}
     nodes = ends.set_index("id") if ends is not None else None
-    geometries, names, cited = [], [], []
+    by_line = {} if traces is None else {t["link_id"]: t for t in traces.to_dict("records")}
+    geometries, names, cited, drawn, offsets = [], [], [], [], []
     for row in table.to_dict("records"):
         group = grouped.get(row["id"], points.iloc[0:0])
         coords = list(zip(group["lon"], group["lat"]))
@@ -55,14 +67,71 @@ def build_lines(
             coords = [(start["lon"], start["lat"]), *coords, (end["lon"], end["lat"])]
             labels = [start["name"], *labels, end["name"]]
             sources += [*start["sources"].split(";"), *end["sources"].split(";")]
-        geometries.append(LineString(coords) if len(coords) >= 2 else None)
+        trace = by_line.get(row["id"])
+        if trace is not None and len(coords) >= 2:
+            line = along_trace(wkt.loads(trace["wkt"]), coords[0], coords[-1],
+                               join_start=trace["join_start"] == "true", join_end=trace["join_end"] == "true")
+            sources += trace["sources"].split(";")
+            drawn.append(trace_label(trace))
+            offsets.append(round(max(offset_km(line, point) for point in coords), 1))
+        else:
+            line = LineString(coords) if len(coords) >= 2 else None
+            drawn.append("named waypoints")
+            offsets.append(0.0)
+        geometries.append(line)
         names.append(" → ".join(labels))
         cited.append(";".join(dict.fromkeys(s for s in sources if s)))
     frame = table.copy()
     frame["waypoints"] = names
     frame["geometry_sources"] = cited
     frame["approximate"] = True
+    frame["drawn_from"] = drawn
+    frame["waypoint_offset_km"] = offsets
     return gpd.GeoDataFrame(frame, geometry=geometries, crs="EPSG:4326")
+
+
+def along_trace(
+    trace: LineString, first: tuple[float, float], last: tuple[float, float], *, join_start: bool, join_end: bool
+) -> LineString:
+    """Return `trace` run from the end nearer the `first` named point (lon, lat) to the end nearer `last`,
+    joined by a straight piece to `first` and/or `last` when `join_start` / `join_end` say the trace stops
+    short of the named end (e.g. a trace that begins some km from the terminal the sources name)."""
+    coords = list(trace.coords)
+    kept = _km(coords[0], first) + _km(coords[-1], last)
+    flipped = _km(coords[-1], first) + _km(coords[0], last)
+    if flipped < kept:
+        coords.reverse()
+    if join_start and tuple(coords[0]) != tuple(first):
+        coords.insert(0, tuple(first))
+    if join_end and tuple(coords[-1]) != tuple(last):
+        coords.append(tuple(last))
+    return LineString(coords)
+
+
+def offset_km(line: LineString, point: tuple[float, float]) -> float:
+    """Geodesic km from `point` (lon, lat) to the nearest point of `line` (found in degrees, measured on WGS84)."""
+    nearest = line.interpolate(line.project(Point(point)))
+    return _km(point, (nearest.x, nearest.y))
+
+
+def trace_label(trace: dict) -> str:
+    """Describe a trace for a reader, e.g. ``"traced route: GEM P0644 (route accuracy: high)"``."""
+    accuracy = f" (route accuracy: {trace['accuracy']})" if trace.get("accuracy") else ""
+    return f"traced route: {trace['trace']}{accuracy}"
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    return GEOD.inv(a[0], a[1], b[0], b[1])[2] / 1000.0
+
+
+def display_lines(lines: gpd.GeoDataFrame, tolerance: float = 0.003) -> gpd.GeoDataFrame:
+    """Return `lines` with geometries simplified for drawing (Douglas-Peucker, `tolerance` degrees; 0.003° is
+    about 300 m, a pixel at zoom 9): a traced route of thousands of points keeps the few hundred a screen can
+    show. Lengths are measured on the full geometries, never on these."""
+    if not len(lines):
+        return lines
+    simplified = shapely.simplify(lines.geometry.values, tolerance, preserve_topology=False)
+    return lines.set_geometry(gpd.GeoSeries(simplified, index=lines.index, crs=lines.crs))
 
 
 def measure_lines(lines: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

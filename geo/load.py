@@ -140,6 +140,8 @@ MODES = ("rail", "ferry", "sea", "road")
 ENERGY_KINDS = ("pipeline", "power_line")
 COMMODITIES = ("oil", "gas", "electricity")
 CAPACITY_UNITS = ("bcm/yr", "bbl/d", "Mt/yr", "MW")
+TRACE_MAX_POINTS = 20_000
+"""Most points one traced route in energy_traces.csv may hold (a trace is drawn simplified; this bounds the file)."""
 
 
 def _capacity_unit(record: dict[str, str]) -> list[tuple[str | None, str | None, str]]:
@@ -284,6 +286,19 @@ ENERGY_LINKS = v.TableSpec(
 ENERGY_WAYPOINTS = v.TableSpec(
     "energy_waypoints.csv", (v.Column("link_id", v.known_id("energy_links.csv"), required=True), *_point_columns())
 )
+ENERGY_TRACES = v.TableSpec(
+    "energy_traces.csv",
+    (
+        v.Column("link_id", v.known_id("energy_links.csv"), required=True, unique=True),
+        v.Column("trace", v.text, required=True),
+        v.Column("accuracy", v.text),
+        v.Column("join_start", v.one_of("true", "false"), required=True),
+        v.Column("join_end", v.one_of("true", "false"), required=True),
+        v.Column("note", v.text),
+        v.Column("sources", v.known_sources, required=True),
+        v.Column("wkt", v.line_wkt(TRACE_MAX_POINTS), required=True),
+    ),
+)
 INDICATORS = v.TableSpec(
     "indicators.csv",
     (
@@ -314,7 +329,7 @@ TABLE_SPECS = {
     spec.file: spec
     for spec in (
         SOURCES, COUNTRIES, BODIES, MEMBERSHIPS, MEETINGS, NODES, ROUTES, NAMED_ROUTES, ROUTE_WAYPOINTS, AIR_LINKS,
-        TITR_VOLUMES, TRANSIT_TIMES, ENERGY_LINKS, ENERGY_WAYPOINTS, INDICATORS, STORIES,
+        TITR_VOLUMES, TRANSIT_TIMES, ENERGY_LINKS, ENERGY_WAYPOINTS, ENERGY_TRACES, INDICATORS, STORIES,
     )
 }
 BOUNDARIES_FILE = "boundaries.geojson"
@@ -515,6 +530,7 @@ class Atlas:
     transit_times: pd.DataFrame
     energy_links: pd.DataFrame
     energy_waypoints: pd.DataFrame
+    energy_traces: pd.DataFrame
     indicators: pd.DataFrame
     stories: pd.DataFrame
     _derived: dict = field(default_factory=dict, compare=False, repr=False)
@@ -629,6 +645,7 @@ def load_atlas(path: str | os.PathLike[str] | None = None) -> Atlas:
     energy_waypoints = read_table(folder, ENERGY_WAYPOINTS, ctx, problems)
     problems.extend(_duplicate_keys(energy_waypoints, ENERGY_WAYPOINTS, ["link_id", "seq"]))
     problems.extend(_lines_without_points(energy_links, energy_waypoints, ENERGY_WAYPOINTS, "link_id", 2))
+    energy_traces = read_table(folder, ENERGY_TRACES, ctx, problems)
     air_links = read_table(folder, AIR_LINKS, ctx, problems)
     titr_volumes = read_table(folder, TITR_VOLUMES, ctx, problems)
     transit_times = read_table(folder, TRANSIT_TIMES, ctx, problems)
@@ -657,6 +674,7 @@ def load_atlas(path: str | os.PathLike[str] | None = None) -> Atlas:
         transit_times=_to_float(transit_times, ["days_min", "days_max", "year"]),
         energy_links=_to_float(energy_links, ["capacity", "published_length_km"]),
         energy_waypoints=_to_float(energy_waypoints, ["seq", "lat", "lon"]),
+        energy_traces=energy_traces,
         indicators=_to_float(indicators, ["year", "value"]),
         stories=stories,
     )

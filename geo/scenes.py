@@ -17,6 +17,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo import styles
+from geo.lines import display_lines
 from geo.load import Atlas
 from geo.maps import escape_text, line_legend_items
 
@@ -357,8 +358,8 @@ def _energy(atlas: Atlas, v: dict) -> Scene:
     label = INDICATOR_LABELS.get(indicator, indicator)
     marks = [
         Mark("choropleth", shapes, {"title": label, "unit": unit}),
-        Mark("lines", shown, {"colour_column": "commodity", "colours": styles.COMMODITY_COLOURS, "title": "Links",
-                              "weight": 3.5}),
+        Mark("lines", display_lines(shown), {"colour_column": "commodity", "colours": styles.COMMODITY_COLOURS,
+                                             "title": "Links", "weight": 3.5}),
         Mark("legend", None, {"title": "Pipelines and power links", "items": legend}),
     ]
     filters = Filters(commodity=tuple(v["commodity"]), status=tuple(v["status"]), iso3=(country,) if country else ())

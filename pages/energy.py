@@ -27,8 +27,9 @@ indicators = [i for i in INDICATOR_LABELS if i in set(a.indicators["indicator"])
 
 st.title("Energy: pipelines and power links across the Caspian")
 st.caption(
-    "Lines are drawn through named waypoints and are approximate; the geodesic length through them is shown beside "
-    "the published length. Dashed lines are not operational."
+    "Lines follow a published trace of the route where there is one, otherwise named waypoints; either way they are "
+    "approximate, and the geodesic length of the drawn line is shown beside the published length. Dashed lines are "
+    "not operational."
 )
 
 with st.sidebar:
@@ -69,10 +70,15 @@ with right:
         published = f"{r['published_length_km']:,.0f} km" if pd.notna(r["published_length_km"]) else "none"
         st.markdown(
             f"Capacity: {md_escape(capacity)} · operator: {md_escape(r['operator'] or 'unknown')}  \n"
-            f"**Length: published {published} · computed {r['length_km']:,.0f} km** (geodesic through the waypoints)"
+            f"**Length: published {published} · computed {r['length_km']:,.0f} km** (geodesic along the drawn line)"
         )
         st.markdown("Km by country: " + md_escape(format_parts(r["km_by_country"], {**names, SEA: "sea"})))
-        st.caption(md_escape(f"Waypoints: {r['waypoints']}"))
+        if r["drawn_from"] == "named waypoints":
+            st.caption(md_escape(f"Drawn through the named waypoints: {r['waypoints']}"))
+        else:
+            st.caption(md_escape(
+                f"Drawn along a {r['drawn_from']}. Named points on the way: {r['waypoints']} (the farthest lies "
+                f"{r['waypoint_offset_km']:,.1f} km from the drawn line)."))
         if r["note"]:
             st.caption(md_escape(r["note"]))
         st.markdown(source_links(a, f"{r['sources']};{r['geometry_sources']}"))
@@ -111,13 +117,19 @@ c2.dataframe(km_by_status(shown).assign(status=lambda f: f["status"].map(styles.
              .rename(columns={"status": "Status", "links": "Links", "km": "Computed km"}), hide_index=True, width="stretch")
 
 st.subheader("Published and computed lengths")
-ratios = lines_all[["name", "status", "published_length_km", "length_km", "length_ratio"]]
+ratios = lines_all[["name", "status", "published_length_km", "length_km", "length_ratio", "drawn_from",
+                    "waypoint_offset_km"]]
 st.dataframe(
     ratios.rename(columns={"name": "Line", "status": "Status", "published_length_km": "Published km",
-                           "length_km": "Computed km", "length_ratio": "Computed / published"}),
+                           "length_km": "Computed km", "length_ratio": "Computed / published", "drawn_from": "Drawn from",
+                           "waypoint_offset_km": "Farthest named point from the line (km)"}),
     hide_index=True, width="stretch",
 )
-st.caption("A ratio under 0.9 means the waypoints a source supports leave out bends of the real route.")
+st.caption(
+    "A ratio under 0.9 means the line leaves out bends of the real route: the places the sources name are too few. "
+    "A traced route (Global Energy Monitor, from operators' maps or OpenStreetMap) follows the bends; its named "
+    "points are the cited places on the way, and their distance from the line cross-checks the two sources."
+)
 
 with st.expander(f"{INDICATOR_LABELS.get(indicator, indicator)}: values and sources"):
     shown_values = values.assign(

@@ -123,6 +123,11 @@ TABLES: dict[str, list[dict[str, str]]] = {
         {"link_id": "cable", "seq": "1", "name": "Aktau", "lat": "40.5", "lon": "40.5", "note": "", "sources": "s-two"},
         {"link_id": "cable", "seq": "2", "name": "Baku", "lat": "40.5", "lon": "45.5", "note": "", "sources": "s-two"},
     ],
+    "energy_traces.csv": [
+        {"link_id": "btc", "trace": "Trace T1", "accuracy": "high", "join_start": "true", "join_end": "false",
+         "note": "Runs Ceyhan to Baku side, stopping short of Sangachal", "sources": "s-two",
+         "wkt": "LINESTRING (48.5 40.5, 47.5 40.9, 46 40.6)"},
+    ],
     "stories.csv": [
         {"story": "c6", "step": "1", "title": "The C5", "caption": "", "page": "overview", "query": "date=2018-03-15",
          "sources": "s-one"},
