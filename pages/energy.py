@@ -117,12 +117,12 @@ c2.dataframe(km_by_status(shown).assign(status=lambda f: f["status"].map(styles.
              .rename(columns={"status": "Status", "links": "Links", "km": "Computed km"}), hide_index=True, width="stretch")
 
 st.subheader("Published and computed lengths")
-ratios = lines_all[["name", "status", "published_length_km", "length_km", "length_ratio", "drawn_from",
-                    "waypoint_offset_km"]]
+ratios = lines_all[["name", "status", "published_length_km", "length_km", "length_ratio", "waypoint_offset_km",
+                    "drawn_from"]]
 st.dataframe(
     ratios.rename(columns={"name": "Line", "status": "Status", "published_length_km": "Published km",
                            "length_km": "Computed km", "length_ratio": "Computed / published", "drawn_from": "Drawn from",
-                           "waypoint_offset_km": "Farthest named point from the line (km)"}),
+                           "waypoint_offset_km": "Farthest named point (km)"}),
     hide_index=True, width="stretch",
 )
 st.caption(

@@ -286,6 +286,24 @@ def test_energy_filters_choropleth_and_country_view(monkeypatch):
     assert not at.exception
 
 
+def test_energy_line_says_what_it_is_drawn_from(monkeypatch):
+    monkeypatch.delenv(DATA_DIR_ENV, raising=False)
+    at = run_page("pages/energy.py", {"sel": "tap"})
+    card = " ".join(c.value for c in at.caption)
+    assert "Drawn along a traced route: GEM P0724" in card and "Melendugno" in card
+    assert r"the farthest lies 20\.2 km from the drawn line" in card  # markdown-escaped
+    at = run_page("pages/energy.py", {"sel": "cagp-d"})
+    assert "Drawn through the named waypoints: Surkhandarya region" in " ".join(c.value for c in at.caption)
+    ratios = table_with(at, "Computed / published").set_index("Line")
+    assert ratios.loc["Trans Adriatic Pipeline (TAP)", "Drawn from"] == "traced route: GEM P0724"
+    assert ratios.loc["Trans Adriatic Pipeline (TAP)", "Farthest named point (km)"] == 20.2
+    # the map carries the traces simplified: a few hundred points, not the thousands measured
+    coords = [len(f["geometry"]["coordinates"]) for f in features(map_args(at), "LineString")
+              if f["properties"]["id"] == "tap"]
+    assert coords and coords[0] < 400
+    assert not at.exception
+
+
 def test_overview_restores_a_link(tiny_data, monkeypatch):
     monkeypatch.setenv(DATA_DIR_ENV, str(tiny_data))
     at = run_page("pages/overview.py", {"date": "2024-01-01", "basemap": "osm", "sel": "AZE", "lat": "41.5",
