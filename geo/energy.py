@@ -31,7 +31,8 @@ def _energy_lines(atlas: Atlas) -> gpd.GeoDataFrame:
 
 def energy_lines(atlas: Atlas) -> gpd.GeoDataFrame:
     """Return every pipeline and power link as a measured line: the energy_links.csv columns plus waypoints,
-    geometry_sources, approximate, drawn_from, waypoint_offset_km, length_km, km_by_country, countries and length_ratio. Computed once per atlas."""
+    geometry_sources, approximate, drawn_from, waypoint_offset_km, length_km, km_by_country, countries and
+    length_ratio. Computed once per atlas."""
     return atlas.derived("energy_lines", _energy_lines)
 
 

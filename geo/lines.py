@@ -17,7 +17,7 @@ import shapely
 from shapely import wkt
 from shapely.geometry import LineString, Point
 
-from geo.measure import GEOD, SEA, countries_crossed, km_by_country, length_km
+from geo.measure import SEA, countries_crossed, distance_km, km_by_country, length_km
 
 
 def build_lines(
@@ -97,8 +97,8 @@ def along_trace(
     joined by a straight piece to `first` and/or `last` when `join_start` / `join_end` say the trace stops
     short of the named end (e.g. a trace that begins some km from the terminal the sources name)."""
     coords = list(trace.coords)
-    kept = _km(coords[0], first) + _km(coords[-1], last)
-    flipped = _km(coords[-1], first) + _km(coords[0], last)
+    kept = distance_km(coords[0], first) + distance_km(coords[-1], last)
+    flipped = distance_km(coords[-1], first) + distance_km(coords[0], last)
     if flipped < kept:
         coords.reverse()
     if join_start and tuple(coords[0]) != tuple(first):
@@ -111,17 +111,13 @@ def along_trace(
 def offset_km(line: LineString, point: tuple[float, float]) -> float:
     """Geodesic km from `point` (lon, lat) to the nearest point of `line` (found in degrees, measured on WGS84)."""
     nearest = line.interpolate(line.project(Point(point)))
-    return _km(point, (nearest.x, nearest.y))
+    return distance_km(point, (nearest.x, nearest.y))
 
 
 def trace_label(trace: dict) -> str:
     """Describe a trace for a reader, e.g. ``"traced route: GEM P0644 (route accuracy: high)"``."""
     accuracy = f" (route accuracy: {trace['accuracy']})" if trace.get("accuracy") else ""
     return f"traced route: {trace['trace']}{accuracy}"
-
-
-def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    return GEOD.inv(a[0], a[1], b[0], b[1])[2] / 1000.0
 
 
 def display_lines(lines: gpd.GeoDataFrame, tolerance: float = 0.003) -> gpd.GeoDataFrame:

@@ -20,6 +20,11 @@ DENSIFY_DEG = 0.05
 """Maximum spacing (degrees) of the points a line is densified to before it is split by country."""
 
 
+def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Return the geodesic distance between two (lon, lat) points in EPSG:4326, in kilometres (WGS84 ellipsoid)."""
+    return GEOD.inv(a[0], a[1], b[0], b[1])[2] / 1000.0
+
+
 def length_km(geometry: BaseGeometry) -> float:
     """Return the geodesic length of a (Multi)LineString in EPSG:4326, in kilometres (WGS84 ellipsoid)."""
     if geometry is None or geometry.is_empty:

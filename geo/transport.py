@@ -15,7 +15,7 @@ from shapely.geometry import LineString
 
 from geo.lines import build_lines, filter_lines, measure_lines
 from geo.load import Atlas
-from geo.measure import GEOD
+from geo.measure import GEOD, distance_km
 from geo.network import build_network
 
 CORRIDOR_LABELS = {
@@ -105,7 +105,7 @@ def air_lines(atlas: Atlas, *, points: int = 24) -> gpd.GeoDataFrame:
         lon1, lat1, lon2, lat2 = r["origin_lon"], r["origin_lat"], r["destination_lon"], r["destination_lat"]
         inner = GEOD.npts(lon1, lat1, lon2, lat2, points)
         geometries.append(LineString([(lon1, lat1), *inner, (lon2, lat2)]))
-        lengths.append(round(GEOD.inv(lon1, lat1, lon2, lat2)[2] / 1000.0, 1))
+        lengths.append(round(distance_km((lon1, lat1), (lon2, lat2)), 1))
     frame["length_km"] = lengths
     frame["approximate"] = False
     return gpd.GeoDataFrame(frame, geometry=geometries, crs="EPSG:4326")
