@@ -19,6 +19,9 @@ from shapely.geometry import LineString, Point
 
 from geo.measure import SEA, countries_crossed, distance_km, km_by_country, length_km
 
+THROUGH_WAYPOINTS = "named waypoints"
+"""``drawn_from`` of a line drawn through its named waypoints (a traced line says which trace instead)."""
+
 
 def build_lines(
     table: pd.DataFrame,
@@ -76,7 +79,7 @@ def build_lines(
             offsets.append(round(max(offset_km(line, point) for point in coords), 1))
         else:
             line = LineString(coords) if len(coords) >= 2 else None
-            drawn.append("named waypoints")
+            drawn.append(THROUGH_WAYPOINTS)
             offsets.append(0.0)
         geometries.append(line)
         names.append(" → ".join(labels))

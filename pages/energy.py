@@ -6,6 +6,7 @@ import streamlit as st
 from geo import styles
 from geo.energy import COMMODITY_LABELS, INDICATOR_LABELS, capacity_totals, km_by_status, links_of_country
 from geo.export import export_frame
+from geo.lines import THROUGH_WAYPOINTS
 from geo.maps import BASEMAPS
 from geo.measure import SEA, format_parts
 from geo.memberships import focus_iso3
@@ -73,7 +74,7 @@ with right:
             f"**Length: published {published} · computed {r['length_km']:,.0f} km** (geodesic along the drawn line)"
         )
         st.markdown("Km by country: " + md_escape(format_parts(r["km_by_country"], {**names, SEA: "sea"})))
-        if r["drawn_from"] == "named waypoints":
+        if r["drawn_from"] == THROUGH_WAYPOINTS:
             st.caption(md_escape(f"Drawn through the named waypoints: {r['waypoints']}"))
         else:
             st.caption(md_escape(
