@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 import numpy as np
 import pandas as pd
 
-from geo._errors import Problem
+from geo.errors import Problem
 from geo.dates import EXPECTED_DATE, is_partial_date
 
 _ISO3 = re.compile(r"^[A-Z]{3}$")
@@ -51,6 +51,13 @@ class Column:
     required: bool = False
     unique: bool = False
 
+    @property
+    def dtype(self) -> str | None:
+        """The type the column is loaded as: ``"float64"``, ``"Int64"`` (whole numbers) or None (text)."""
+        if isinstance(self.check, number):
+            return "Int64" if self.check.integer else "float64"
+        return None
+
 
 @dataclass(frozen=True)
 class TableSpec:
@@ -65,6 +72,15 @@ class TableSpec:
     @property
     def names(self) -> list[str]:
         return [c.name for c in self.columns]
+
+    def typed(self, df: pd.DataFrame) -> pd.DataFrame:
+        """Return `df` (text as read) with its numeric columns as numbers; an empty cell becomes missing."""
+        out = df.copy()
+        for column in self.columns:
+            if column.dtype and column.name in out.columns:
+                values = pd.to_numeric(out[column.name].replace("", None), errors="coerce")
+                out[column.name] = values.round().astype("Int64") if column.dtype == "Int64" else values.astype(float)
+        return out
 
 
 def text(value: str, ctx: Context) -> str | None:
@@ -140,18 +156,25 @@ def one_of(*choices: str) -> Check:
     return check
 
 
-def number(lo: float, hi: float, *, integer: bool = False) -> Check:
-    def check(value: str, ctx: Context) -> str | None:
-        kind = "a whole number" if integer else "a number"
+@dataclass(frozen=True)
+class number:  # noqa: N801 - used like the other check factories: v.number(0, 90)
+    """Check that a value is a number from `lo` to `hi` (a whole number if `integer`). A column with this check
+    is loaded as numbers: floats, or nullable integers (``Int64``) for whole numbers."""
+
+    lo: float
+    hi: float
+    integer: bool = False
+
+    def __call__(self, value: str, ctx: Context) -> str | None:
+        kind = "a whole number" if self.integer else "a number"
+        expected = f"{kind} from {self.lo:g} to {self.hi:g}"
         try:
             x = float(value)
         except ValueError:
-            return f"{kind} from {lo:g} to {hi:g}"
-        if not math.isfinite(x) or not lo <= x <= hi or (integer and not x.is_integer()):
-            return f"{kind} from {lo:g} to {hi:g}"
+            return expected
+        if not math.isfinite(x) or not self.lo <= x <= self.hi or (self.integer and not x.is_integer()):
+            return expected
         return None
-
-    return check
 
 
 def line_wkt(max_points: int) -> Check:

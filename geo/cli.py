@@ -7,12 +7,15 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from geo._errors import DataError, UsageError
+from geo import vocab
+from geo.errors import DataError, UsageError
+from geo.export import FILTER_HELP, LAYERS, export_frame, parse_filters, write_frame
+from geo.formats import FORMATS, LAYER_FORMATS, format_for
+from geo.load import DATA_DIR_ENV, load_atlas
 from geo.network import NoRoute
-from geo.export import FILTER_HELP, FORMATS, LAYERS, export_frame, format_for, parse_filters, write_frame
 
-VIEW_ONLY_FORMATS = ("html", "png", "svg")
-from geo.load import DATA_DIR_ENV, INFRA_STATUSES, MODES, load_atlas
+VIEW_OUTPUTS = tuple(name for name, f in FORMATS.items() if f.view or f.picture)
+"""What ``export --view`` writes: the view's layers in a data format, or a picture of it."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -53,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--indicator", metavar="CSV",
                         help="with --view on overview or membership: colour the countries by this CSV (country, value, year)")
-    export.add_argument("--format", "-f", choices=[*FORMATS, *VIEW_ONLY_FORMATS],
+    export.add_argument("--format", "-f", choices=list(FORMATS),
                         help="output format (default: from the file extension)")
     export.add_argument("-o", "--output", required=True, metavar="PATH", help="file to write")
     export.add_argument("--iso3", nargs="+", metavar="ISO3", help=FILTER_HELP["iso3"])
@@ -71,10 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
     route.add_argument("origin", metavar="FROM", help="node id from nodes.csv, e.g. xian")
     route.add_argument("destination", metavar="TO", help="node id, e.g. istanbul")
     route.add_argument("--avoid", nargs="+", metavar="ISO3", default=[], help="countries the route must not enter")
-    route.add_argument("--exclude-mode", nargs="+", metavar="MODE", default=[], help=f"modes not to use: {', '.join(MODES)}")
+    route.add_argument("--exclude-mode", nargs="+", metavar="MODE", default=[],
+                       help=f"modes not to use: {', '.join(vocab.MODE)}")
     route.add_argument(
         "--status", nargs="+", metavar="STATUS", default=["operational"],
-        help=f"segment statuses allowed (default operational): {', '.join(INFRA_STATUSES)}",
+        help=f"segment statuses allowed (default operational): {', '.join(vocab.INFRA_STATUS)}",
     )
     route.add_argument("--format", choices=["text", "geojson"], default="text", help="text (default) or geojson")
     route.add_argument("-o", "--output", metavar="PATH", help="file for --format geojson (default: standard output)")
@@ -87,9 +91,10 @@ def _route(atlas, args) -> int:
 
     from geo.routing import plan_geojson, plan_text, plan_route
 
-    bad = [m for m in args.exclude_mode if m not in MODES] + [s for s in args.status if s not in INFRA_STATUSES]
+    bad = [m for m in args.exclude_mode if m not in vocab.MODE] + [s for s in args.status if s not in vocab.INFRA_STATUS]
     if bad:
-        raise UsageError(f"unknown mode or status {', '.join(bad)}; modes: {', '.join(MODES)}; statuses: {', '.join(INFRA_STATUSES)}")
+        raise UsageError(f"unknown mode or status {', '.join(bad)}; modes: {', '.join(vocab.MODE)}; "
+                         f"statuses: {', '.join(vocab.INFRA_STATUS)}")
     plan = plan_route(
         atlas, args.origin, args.destination, avoid_iso3=[c.upper() for c in args.avoid],
         exclude_modes=args.exclude_mode, statuses=args.status,
@@ -118,11 +123,7 @@ def _export_view(atlas, args, prog: str) -> int:
     used = [f for f in ("iso3", "body", "status", "as_of", "corridor", "mode", "commodity") if getattr(args, f)]
     if used:
         raise UsageError(f"--{used[0].replace('_', '-')} does not go with --view: the view's query string holds its filters")
-    suffix = Path(args.output).suffix.lower().lstrip(".")
-    fmt = args.format or {"json": "geojson", "htm": "html"}.get(suffix, suffix)
-    if fmt not in (*FORMATS, *VIEW_ONLY_FORMATS):
-        hint = " (a .zip needs --format geojson or csv)" if suffix == "zip" else ""
-        raise UsageError(f"format {fmt!r} is not one of {', '.join((*FORMATS, *VIEW_ONLY_FORMATS))}{hint}")
+    fmt = format_for(args.output, args.format, allowed=VIEW_OUTPUTS)
     indicator = None
     if args.indicator:
         from geo.upload import read_indicator
@@ -145,7 +146,7 @@ def _export_view(atlas, args, prog: str) -> int:
     elif fmt == "html":
         from geo.maps import scene_base, scene_layer, standalone_html
 
-        data = standalone_html(scene_base(atlas.boundaries, scene), scene_layer(scene),
+        data = standalone_html(scene_base(atlas, scene), scene_layer(scene),
                                title=f"C6 Atlas · {scene.title}").encode("utf-8")
     else:
         data = view_bundle(scene.layers, fmt, view_metadata(atlas, page=scene.page, query=query, layers=scene.layers))
@@ -172,7 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise UsageError("give a LAYER or --view")
         if args.indicator:
             raise UsageError("--indicator goes with --view")
-        fmt = format_for(args.output, args.format)
+        fmt = format_for(args.output, args.format, allowed=LAYER_FORMATS)
         filters = parse_filters(
             iso3=args.iso3, body=args.body, status=args.status, as_of=args.as_of, corridor=args.corridor,
             mode=args.mode, commodity=args.commodity,

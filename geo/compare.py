@@ -10,26 +10,21 @@ import pandas as pd
 
 from geo.dates import parse_as_of, partial_date_start
 from geo.load import Atlas
-from geo.memberships import NONE, UNKNOWN, focus_iso3, status_changes, statuses_as_of
+from geo.memberships import memberships_as_of, status_changes, statuses_as_of
 from geo.styles import status_label
+from geo.vocab import NONE, PARTICIPATION, UNKNOWN
 
-PARTICIPATION = ("member", "observer", "associate", "dialogue_partner", "partner", "guest_of_honour")
-"""Statuses that count as taking part when comparing with ``count_as="any"`` (not suspended, former, unknown)."""
 COUNT_AS = {"members": ("member",), "any": PARTICIPATION}
-
-
-def bodies_in_use(atlas: Atlas) -> pd.DataFrame:
-    """Return the bodies that can have members (kind is not ``proposal``), in file order."""
-    return atlas.bodies.loc[atlas.bodies["kind"] != "proposal"].reset_index(drop=True)
+"""What counts as taking part when comparing bodies (``count_as``)."""
 
 
 def status_matrix(atlas: Atlas, as_of: dt.date | str | None = None, *, iso3: list[str] | None = None) -> pd.DataFrame:
     """Return countries × bodies: one row per country (iso3, name), one column per body id holding the status
     on `as_of` (``none`` = not a participant, ``unknown`` = status unknown). Default countries: the focus ones."""
-    codes = iso3 if iso3 is not None else focus_iso3(atlas)
+    codes = iso3 if iso3 is not None else atlas.focus_iso3()
     names = atlas.country_names()
     frame = pd.DataFrame({"iso3": codes, "name": [names.get(c, c) for c in codes]})
-    for body in bodies_in_use(atlas)["id"]:
+    for body in atlas.bodies_with_members()["id"]:
         frame[body] = statuses_as_of(atlas, body, as_of, iso3=codes)["status"].tolist()
     return frame
 
@@ -117,7 +112,7 @@ def proposal_coverage(atlas: Atlas, as_of: dt.date | str | None = None, *, propo
     names = atlas.country_names()
     matrix = status_matrix(atlas, as_of, iso3=eight).set_index("iso3")
     rows = []
-    for body in bodies_in_use(atlas).to_dict("records"):
+    for body in atlas.bodies_with_members().to_dict("records"):
         statuses = matrix[body["id"]]
         members = [c for c in eight if statuses[c] == "member"]
         other = [c for c in eight if statuses[c] in PARTICIPATION and statuses[c] != "member"]
@@ -181,13 +176,13 @@ def timeline(atlas: Atlas, *, start: dt.date | str | None = None, end: dt.date |
     """
     first = parse_as_of(start) if start is not None else dt.date.min
     last = parse_as_of(end)
-    return atlas.derived(f"timeline:{first}:{last}", lambda a: _timeline(a, first, last))
+    return atlas.memo(("timeline", first, last), lambda: _timeline(atlas, first, last))
 
 
 def _timeline(atlas: Atlas, first: dt.date, last: dt.date) -> pd.DataFrame:
     short = _short_names(atlas.bodies)
     rows = []
-    for body in bodies_in_use(atlas)["id"]:
+    for body in atlas.bodies_with_members()["id"]:
         for change in status_changes(atlas, body).to_dict("records"):
             what = "no longer takes part in" if change["status"] == NONE else f"{_phrase(change['status'])} of"
             rows.append((change["date"], body, f"{change['name']}: {what} the {short[body]}", change["sources"]))
@@ -215,10 +210,30 @@ def slider_dates(atlas: Atlas, *, start: dt.date, end: dt.date) -> list[dt.date]
 def sources_in_view(atlas: Atlas, bodies: list[str], as_of: dt.date | str | None = None, *, iso3: list[str] | None = None) -> list[str]:
     """Return the source ids behind what a view shows: the membership rows of `bodies` in force on `as_of`
     for `iso3` (default the focus countries), and the bodies' own rows; each id once, in order of use."""
-    from geo.memberships import memberships_as_of
-
-    codes = set(iso3 if iso3 is not None else focus_iso3(atlas))
+    codes = set(iso3 if iso3 is not None else atlas.focus_iso3())
     rows = memberships_as_of(atlas.memberships, as_of)
     rows = rows[rows["body"].isin(bodies) & rows["iso3"].isin(codes)]
     cited = [*atlas.bodies.loc[atlas.bodies["id"].isin(bodies), "sources"], *rows["sources"]]
     return list(dict.fromkeys(i for cell in cited for i in cell.split(";") if i))
+
+
+COVERAGE_COLUMNS = {"short_name": "Body", "members": "Full members", "other": "Other status", "left_out": "Left out",
+                    "n_members": "Members of 8", "n_taking_part": "Taking part of 8"}
+"""Reader-facing headers of `proposal_coverage`'s columns."""
+
+
+def coverage_sentence(atlas: Atlas, coverage: pd.DataFrame, as_of: dt.date) -> str:
+    """Say whether an existing body has all the proposal's countries as full members on `as_of`, or which comes
+    closest (`coverage`: `proposal_coverage`)."""
+    best = coverage.iloc[0]
+    eight = len(proposal_countries(atlas))
+    if best["n_members"] == eight:
+        return f"The {best['short_name']} has all {eight} as full members on this date."
+    return (f"No existing body has all {eight} as full members on {as_of.isoformat()}. The closest, the "
+            f"{best['short_name']}, has {best['n_members']} of {eight}.")
+
+
+def hosted_labels(hosted: pd.DataFrame) -> list[str]:
+    """Label each meeting of `meetings_hosted`: "meeting 5, 2023-09-14, Dushanbe" or "preparatory meeting, …"."""
+    return [f"{'meeting ' + str(r['number']) if r['numbered'] == 'true' else 'preparatory meeting'}, {r['date']}, {r['city']}"
+            for r in hosted.to_dict("records")]

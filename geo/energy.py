@@ -15,15 +15,6 @@ import pandas as pd
 from geo.lines import build_lines, filter_lines, measure_lines
 from geo.load import Atlas
 
-COMMODITY_LABELS = {"oil": "Oil", "gas": "Gas", "electricity": "Electricity"}
-INDICATOR_LABELS = {
-    "renewable_capacity_mw": "Renewable installed capacity (MW)",
-    "hydro_share_pct": "Hydropower share of electricity generation (%)",
-    "gas_production_bcm": "Natural gas production (bcm)",
-    "oil_production_kbd": "Oil production (thousand barrels/day)",
-}
-
-
 def _energy_lines(atlas: Atlas) -> gpd.GeoDataFrame:
     lines = build_lines(atlas.energy_links, atlas.energy_waypoints, key="link_id", traces=atlas.energy_traces)
     return measure_lines(lines, atlas.boundaries)
@@ -33,7 +24,7 @@ def energy_lines(atlas: Atlas) -> gpd.GeoDataFrame:
     """Return every pipeline and power link as a measured line: the energy_links.csv columns plus waypoints,
     geometry_sources, approximate, drawn_from, waypoint_offset_km, length_km, km_by_country, countries and
     length_ratio. Computed once per atlas."""
-    return atlas.derived("energy_lines", _energy_lines)
+    return atlas.memo(("energy_lines",), lambda: _energy_lines(atlas))
 
 
 def filter_energy(

@@ -18,22 +18,26 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from geo._errors import UsageError
+from geo import vocab
 from geo.dates import parse_as_of, partial_date_start
+from geo.errors import UsageError
+from geo.formats import FORMATS, LAYER_FORMATS
 from geo.joins import countries_with_cooperation
-from geo.load import COMMODITIES, CORRIDORS, ENERGY_STATUSES, INFRA_STATUSES, MODES, STATUSES, Atlas
-from geo.memberships import NONE, UNKNOWN, in_force
+from geo.load import Atlas
+from geo.memberships import in_force
+from geo.vocab import NONE, UNKNOWN
 
-FORMATS = ("geojson", "csv", "gpkg")
 FILTER_HELP = {
     "iso3": "ISO3 code(s) of countries, e.g. --iso3 KAZ AZE",
     "body": "body id(s) from bodies.csv, e.g. --body ots cis",
     "status": "status(es); the values depend on the layer (see below)",
     "as_of": "date YYYY-MM-DD: statuses (or rows) in force on that day",
-    "corridor": f"corridor(s): {', '.join(CORRIDORS)}",
-    "mode": f"mode(s): {', '.join(MODES)}",
-    "commodity": f"commodity(ies): {', '.join(COMMODITIES)}",
+    "corridor": f"corridor(s): {', '.join(vocab.CORRIDOR)}",
+    "mode": f"mode(s): {', '.join(vocab.MODE)}",
+    "commodity": f"commodity(ies): {', '.join(vocab.COMMODITY)}",
 }
+VOCABULARY_FILTERS = {"corridor": vocab.CORRIDOR, "mode": vocab.MODE, "commodity": vocab.COMMODITY}
+"""Filters whose values come from a vocabulary, checked against it."""
 
 
 @dataclass(frozen=True)
@@ -66,7 +70,7 @@ class Layer:
     filters: tuple[str, ...]
     build: Callable[[Atlas, Filters], pd.DataFrame]
     notes: dict[str, str] = field(default_factory=dict)
-    statuses: tuple[str, ...] = (*STATUSES, NONE, UNKNOWN)
+    statuses: tuple[str, ...] = (*vocab.MEMBERSHIP_STATUS, NONE, UNKNOWN)
 
 
 def _countries(atlas: Atlas, f: Filters) -> gpd.GeoDataFrame:
@@ -180,9 +184,11 @@ LAYERS: dict[str, Layer] = {
     "sources": Layer("sources", "the sources table (no geometry)", (), _sources),
     "routes": Layer(
         "routes", "transport segments through named waypoints (approximate lines) with geodesic km",
-        ("corridor", "mode", "status", "iso3"), _routes, {"iso3": "segments crossing the country"}, INFRA_STATUSES,
+        ("corridor", "mode", "status", "iso3"), _routes, {"iso3": "segments crossing the country"},
+        vocab.INFRA_STATUS.codes,
     ),
-    "nodes": Layer("nodes", "ports, rail border crossings and hubs (points)", ("iso3", "status"), _nodes, {}, INFRA_STATUSES),
+    "nodes": Layer("nodes", "ports, rail border crossings and hubs (points)", ("iso3", "status"), _nodes, {},
+                   vocab.INFRA_STATUS.codes),
     "air_links": Layer(
         "air_links", "direct flights between the region's cities (great-circle lines)", ("iso3",), _air_links,
         {"iso3": "origin or destination country"}, (),
@@ -191,9 +197,10 @@ LAYERS: dict[str, Layer] = {
         "energy", "pipelines and power links through named waypoints or along a published trace (approximate "
         "lines) with geodesic km",
         ("commodity", "status", "iso3"), _energy, {"iso3": "links starting, ending or passing in the country"},
-        ENERGY_STATUSES,
+        vocab.ENERGY_STATUS.codes,
     ),
 }
+"""Every exported layer: its filters and how it is built (the command line lists them in this order)."""
 
 
 def check_filters(atlas: Atlas, layer: str, filters: Filters) -> None:
@@ -211,7 +218,7 @@ def check_filters(atlas: Atlas, layer: str, filters: Filters) -> None:
     bad = [c for c in filters.iso3 if c not in known_iso3]
     if bad:
         raise UsageError(f"unknown ISO3 code(s) {', '.join(bad)}; expected codes from countries.csv, e.g. KAZ, AZE")
-    bodies = atlas.bodies.loc[atlas.bodies["kind"] != "proposal", "id"].tolist()
+    bodies = atlas.bodies_with_members()["id"].tolist()
     bad = [b for b in filters.body if b not in bodies]
     if bad:
         raise UsageError(f"unknown body {', '.join(bad)}; expected one of {', '.join(bodies)}")
@@ -219,7 +226,7 @@ def check_filters(atlas: Atlas, layer: str, filters: Filters) -> None:
     bad = [s for s in filters.status if s not in statuses]
     if bad:
         raise UsageError(f"unknown status {', '.join(bad)} for layer {layer!r}; expected one of {', '.join(statuses)}")
-    for name, allowed_values in (("corridor", CORRIDORS), ("mode", MODES), ("commodity", COMMODITIES)):
+    for name, allowed_values in VOCABULARY_FILTERS.items():
         bad = [x for x in getattr(filters, name) if x not in allowed_values]
         if bad:
             raise UsageError(f"unknown {name} {', '.join(bad)}; expected one of {', '.join(allowed_values)}")
@@ -255,16 +262,6 @@ def parse_filters(
         mode=tuple(mode or ()),
         commodity=tuple(commodity or ()),
     )
-
-
-def format_for(path: str | Path, fmt: str | None = None) -> str:
-    """Return the export format: `fmt` if given, else from the file extension."""
-    if fmt is None:
-        suffix = Path(path).suffix.lower().lstrip(".")
-        fmt = {"json": "geojson"}.get(suffix, suffix)
-    if fmt not in FORMATS:
-        raise UsageError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
-    return fmt
 
 
 def to_bytes(frame: pd.DataFrame, fmt: str, *, layer: str) -> bytes:
@@ -330,16 +327,6 @@ def read_back(path: str | Path, fmt: str, *, layer: str) -> pd.DataFrame:
     return pyogrio.read_dataframe(path, layer=layer if fmt == "gpkg" else None)
 
 
-VIEW_FORMATS = {"gpkg": ("gpkg", "application/geopackage+sqlite3"), "geojson": ("zip", "application/zip"),
-                "csv": ("zip", "application/zip")}
-"""Formats of a whole-view export: the file extension and media type of each."""
-
-
-def _export_ready(frame: pd.DataFrame) -> pd.DataFrame:
-    """Drop presentation-only columns (tooltip HTML) and flatten dict columns."""
-    return _flatten(frame.drop(columns=[c for c in ("tip",) if c in frame.columns]))
-
-
 def view_metadata(
     atlas: Atlas, *, page: str, query: str, layers: dict[str, pd.DataFrame], generated_at: dt.datetime | None = None
 ) -> dict:
@@ -373,9 +360,9 @@ def view_bundle(layers: dict[str, pd.DataFrame], fmt: str, metadata: dict) -> by
     ``metadata`` table (key, value), or a ZIP of one GeoJSON or CSV per layer plus ``metadata.json``."""
     import zipfile
 
-    if fmt not in VIEW_FORMATS:
-        raise UsageError(f"format {fmt!r} is not one of {', '.join(VIEW_FORMATS)}")
-    ready = {name: _export_ready(frame) for name, frame in layers.items()}
+    if fmt not in FORMATS or not FORMATS[fmt].view:
+        raise UsageError(f"format {fmt!r} is not one of {', '.join(f for f in FORMATS if FORMATS[f].view)}")
+    ready = {name: _flatten(frame) for name, frame in layers.items()}
     meta_json = json.dumps(metadata, ensure_ascii=False, indent=2, default=str)
     if fmt == "gpkg":
         with tempfile.TemporaryDirectory() as folder:

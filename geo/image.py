@@ -22,11 +22,13 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch, Rectangle  # noqa: E402
 from shapely.geometry import box  # noqa: E402
 
+from geo import marks as mk  # noqa: E402
 from geo import styles  # noqa: E402
+from geo.basemaps import ATTRIBUTION_TEXT, DISCLAIMER  # noqa: E402
+from geo.formats import FORMATS  # noqa: E402
 from geo.load import Atlas  # noqa: E402
-from geo.maps import ATTRIBUTION_TEXT, DISCLAIMER, category_legend_items, choropleth_classes  # noqa: E402
 
-IMAGE_FORMATS = ("png", "svg")
+IMAGE_FORMATS = tuple(name for name, f in FORMATS.items() if f.picture and name != "html")
 NOMINAL_MAP_WIDTH_PX = 960
 """Width of the on-screen map a link's zoom refers to; a view with ``lat``/``lon``/``z`` is drawn over the
 extent such a map shows."""
@@ -53,10 +55,10 @@ def _extent(atlas: Atlas, scene, aspect: float) -> tuple[float, float, float, fl
         width = NOMINAL_MAP_WIDTH_PX / (256 * 2 ** float(v["z"])) * 2 * math.pi * 6378137.0
         height = width / aspect
         return cx - width / 2, cy - height / 2, cx + width / 2, cy + height / 2
-    if scene.base.get("fit_bounds"):
-        west, south, east, north = scene.base["fit_bounds"]
+    if scene.frame.fit_bounds:
+        west, south, east, north = scene.frame.fit_bounds
     else:
-        fit = atlas.boundaries[atlas.boundaries["iso3"].isin(set(scene.base.get("fit_iso3", ())))]
+        fit = atlas.boundaries[atlas.boundaries["iso3"].isin(set(scene.frame.fit_iso3))]
         west, south, east, north = (fit if len(fit) else atlas.boundaries).total_bounds
     x0, y0 = to_merc.transform(west, south)
     x1, y1 = to_merc.transform(east, north)
@@ -134,47 +136,75 @@ def _lines(ax, geoms, colours, dashes, *, width: float, zorder: int, alpha: floa
                                          alpha=alpha, zorder=zorder, capstyle="round", joinstyle="round"))
 
 
+def _areas(ax, mark: mk.Areas) -> tuple[list, list]:
+    shapes = mark.frame.to_crs(_MERCATOR)
+    fallback = mark.styles_by_value.get("unknown", styles.STATUS_STYLES["unknown"])
+    looks = [mark.styles_by_value.get(v, fallback) for v in shapes[mark.column]]
+    _polygons(ax, shapes.geometry, [s.fill for s in looks], [s.dash for s in looks], zorder=3)
+    return [shapes], [(mark.title, mark.legend())]
+
+
+def _choropleth(ax, mark: mk.Choropleth) -> tuple[list, list]:
+    shapes = mark.frame.to_crs(_MERCATOR)
+    classes, items = mark.classes()
+    fills = [styles.NO_DATA.fill if c < 0 else styles.CHOROPLETH[c] for c in classes]
+    dashes = [styles.NO_DATA.dash if c < 0 else None for c in classes]
+    _polygons(ax, shapes.geometry, fills, dashes, zorder=3)
+    return [shapes], [(mark.title, items)]
+
+
+def _highlight(ax, mark: mk.Highlight) -> tuple[list, list]:
+    lines = mark.frame.to_crs(_MERCATOR)
+    _lines(ax, lines.geometry, [mark.colour] * len(lines), [None] * len(lines), width=9, zorder=4, alpha=0.5)
+    return [], []
+
+
+def _line_mark(ax, mark: mk.Lines) -> tuple[list, list]:
+    lines = mark.frame.to_crs(_MERCATOR)
+    colours = [mark.colours.get(k, "#555555") for k in lines[mark.colour_column]]
+    dashes = [styles.STATUS_DASHES.get(s) for s in lines["status"]]
+    _lines(ax, lines.geometry, colours, dashes, width=float(mark.weight) * 1.3, zorder=5)
+    return [], []
+
+
+def _xy(points):
+    return gpd.GeoSeries(gpd.points_from_xy(points["lon"], points["lat"]), crs="EPSG:4326").to_crs(_MERCATOR)
+
+
+def _points(ax, mark: mk.Points) -> tuple[list, list]:
+    points = mark.frame.dropna(subset=["lat", "lon"])
+    if len(points):
+        xy = _xy(points)
+        fills = [mark.kind_colours.get(k, "#999999") for k in points["kind"]]
+        ax.scatter(xy.x, xy.y, s=45, c=fills, edgecolors="#222222", linewidths=1.2, zorder=7)
+    return [], []
+
+
+def _venues(ax, mark: mk.Venues) -> tuple[list, list]:
+    points = mark.frame.dropna(subset=["lat", "lon"])
+    if len(points):
+        xy = _xy(points)
+        ax.scatter(xy.x, xy.y, s=110, c=styles.VENUE_COLOUR, edgecolors="white", linewidths=2, zorder=7)
+    return [], []
+
+
+def _legend(ax, mark: mk.Legend) -> tuple[list, list]:
+    return [], [(mark.title, list(mark.items))]
+
+
+DRAW = {mk.Areas: _areas, mk.Choropleth: _choropleth, mk.Lines: _line_mark, mk.Points: _points, mk.Venues: _venues,
+        mk.Highlight: _highlight, mk.Legend: _legend}
+"""The drawing function of each mark class: each returns (filled countries to label, legends)."""
+
+
 def _draw_marks(ax, atlas: Atlas, scene, names: dict[str, str], *, fontsize: float) -> list[tuple[str, list]]:
     """Draw the scene's marks in order; return the legends as (title, items)."""
     legends: list[tuple[str, list]] = []
     labelled: list[gpd.GeoDataFrame] = []
     for mark in scene.marks:
-        o = mark.options
-        if mark.kind in ("category", "choropleth"):
-            shapes = mark.frame.to_crs(_MERCATOR)
-            if mark.kind == "category":
-                by_value, column = o["styles_by_value"], o["column"]
-                fallback = by_value.get("unknown", styles.STATUS_STYLES["unknown"])
-                looks = [by_value.get(v, fallback) for v in shapes[column]]
-                fills, dashes = [s.fill for s in looks], [s.dash for s in looks]
-                items = [*category_legend_items(shapes[column], by_value, o.get("legend_values")), *o.get("extra_legend", ())]
-            else:
-                classes, items = choropleth_classes(mark.frame["value"], unit=o.get("unit", ""))
-                fills = [styles.NO_DATA.fill if c < 0 else styles.CHOROPLETH[c] for c in classes]
-                dashes = [styles.NO_DATA.dash if c < 0 else None for c in classes]
-            _polygons(ax, shapes.geometry, fills, dashes, zorder=3)
-            labelled.append(shapes)
-            legends.append((o["title"], items))
-        elif mark.kind == "highlight":
-            lines = mark.frame.to_crs(_MERCATOR)
-            _lines(ax, lines.geometry, [o["colour"]] * len(lines), [None] * len(lines), width=9, zorder=4, alpha=0.5)
-        elif mark.kind == "lines":
-            lines = mark.frame.to_crs(_MERCATOR)
-            colours = [o["colours"].get(k, "#555555") for k in lines[o["colour_column"]]]
-            dashes = [styles.STATUS_DASHES.get(s) for s in lines["status"]]
-            _lines(ax, lines.geometry, colours, dashes, width=float(o.get("weight", 3.0)) * 1.3, zorder=5)
-        elif mark.kind in ("points", "venues"):
-            points = mark.frame.dropna(subset=["lat", "lon"])
-            if not len(points):
-                continue
-            xy = gpd.GeoSeries(gpd.points_from_xy(points["lon"], points["lat"]), crs="EPSG:4326").to_crs(_MERCATOR)
-            if mark.kind == "venues":
-                ax.scatter(xy.x, xy.y, s=110, c=styles.VENUE_COLOUR, edgecolors="white", linewidths=2, zorder=7)
-            else:
-                fills = [o["kind_colours"].get(k, "#999999") for k in points["kind"]]
-                ax.scatter(xy.x, xy.y, s=45, c=fills, edgecolors="#222222", linewidths=1.2, zorder=7)
-        elif mark.kind == "legend":
-            legends.append((o["title"], list(o["items"])))
+        shapes, mark_legends = DRAW[type(mark)](ax, mark)
+        labelled += shapes
+        legends += mark_legends
     for shapes in labelled:  # country names over the filled countries; small ones by ISO3 code
         for iso3, geom in zip(shapes["iso3"], shapes.geometry):
             point = geom.representative_point()

@@ -8,8 +8,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.load import Atlas
-from geo.maps import status_tooltips
-from geo.memberships import focus_iso3, statuses_as_of
+from geo.memberships import statuses_as_of
 
 
 def _check_crs(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -23,11 +22,10 @@ def countries_with_status(
 ) -> gpd.GeoDataFrame:
     """Return the boundaries of `iso3` (default the focus countries) with their status in `body` on `as_of`.
 
-    Columns: iso3, name, status, since, until, note, sources, tip (tooltip HTML, escaped), geometry (EPSG:4326).
-    Countries without a boundary are left out.
+    Columns: iso3, name, status, since, until, note, sources, geometry (EPSG:4326). Countries without a boundary
+    are left out.
     """
     table = statuses_as_of(atlas, body, as_of, iso3=iso3)
-    table["tip"] = status_tooltips(table)
     shapes = _check_crs(atlas.boundaries)[["iso3", "geometry"]]
     merged = shapes.merge(table, on="iso3", how="inner")
     order = {code: i for i, code in enumerate(table["iso3"])}
@@ -51,8 +49,7 @@ def countries_with_cooperation(
     frame = pd.DataFrame({"iso3": codes})
     frame = frame.join(countries[["name", "group", "capital", "capital_lat", "capital_lon"]], on="iso3")
     cited: dict[str, list[str]] = {c: countries.at[c, "sources"].split(";") for c in codes if c in countries.index}
-    bodies = atlas.bodies.loc[atlas.bodies["kind"] != "proposal", "id"].tolist()
-    for body in bodies:
+    for body in atlas.bodies_with_members()["id"]:
         table = statuses_as_of(atlas, body, as_of, iso3=codes).set_index("iso3")
         frame[f"status_{body}"] = frame["iso3"].map(table["status"])
         for code, sources in table["sources"].items():
@@ -64,23 +61,10 @@ def countries_with_cooperation(
     return gpd.GeoDataFrame(merged[columns], geometry="geometry", crs="EPSG:4326")
 
 
-__all__ = ["countries_with_status", "countries_with_cooperation", "focus_iso3"]
-
-
 def comparison_shapes(atlas: Atlas, comparison) -> gpd.GeoDataFrame:
     """Return the boundaries of a `geo.compare.Comparison`'s countries with columns iso3, name, category,
-    bodies, tip (escaped tooltip HTML) and geometry (EPSG:4326)."""
-    from geo.maps import escape_text
-    from geo.styles import COMPARE_STYLES
-
-    table = comparison.table.copy()
-    table["tip"] = [
-        f'<div class="atlas-tip"><b>{escape_text(r["name"])}</b><br>{escape_text(COMPARE_STYLES[r["category"]].label)}'
-        + (f": {escape_text(r['bodies'])}" if r["bodies"] else "")
-        + "</div>"
-        for r in table.to_dict("records")
-    ]
-    merged = _check_crs(atlas.boundaries)[["iso3", "geometry"]].merge(table, on="iso3", how="inner")
+    bodies and geometry (EPSG:4326)."""
+    merged = _check_crs(atlas.boundaries)[["iso3", "geometry"]].merge(comparison.table, on="iso3", how="inner")
     return gpd.GeoDataFrame(merged, geometry="geometry", crs="EPSG:4326")
 
 
@@ -88,14 +72,16 @@ def proposal_shapes(atlas: Atlas, body: str, as_of: dt.date | str | None = None,
     """Return the focus countries with their status in `body` on `as_of`; countries outside the proposed
     platform get status ``outside``. Columns as `countries_with_status`."""
     from geo.compare import proposal_countries
-    from geo.maps import escape_text
 
     inside = set(proposal_countries(atlas, proposal))
     shapes = countries_with_status(atlas, body, as_of)
-    outside = ~shapes["iso3"].isin(inside)
-    shapes.loc[outside, "status"] = "outside"
-    shapes.loc[outside, "tip"] = [
-        f'<div class="atlas-tip"><b>{escape_text(n)}</b><br>not among the eight of the proposed 5+3</div>'
-        for n in shapes.loc[outside, "name"]
-    ]
+    shapes.loc[~shapes["iso3"].isin(inside), "status"] = "outside"
     return shapes
+
+
+def country_at(boundaries: gpd.GeoDataFrame, lat: float, lon: float) -> str | None:
+    """Return the ISO3 code of the country containing the point (degrees, EPSG:4326), or None (sea)."""
+    from shapely.geometry import Point
+
+    hits = boundaries.loc[boundaries.geometry.intersects(Point(lon, lat)), "iso3"]
+    return None if hits.empty else str(hits.iloc[0])

@@ -23,317 +23,17 @@ import pandas as pd
 import shapely
 
 from geo import _validate as v
-from geo._errors import DataError, Problem
+from geo import vocab
 from geo.dates import partial_date_start
+from geo.errors import DataError, Problem
+from geo.tables import (
+    AIR_LINKS, BODIES, BOUNDARIES_FILE, COUNTRIES, DATA_FILES, ENERGY_LINKS, ENERGY_TRACES, ENERGY_WAYPOINTS, INDICATORS,
+    MEETINGS, MEMBERSHIPS, NAMED_ROUTES, NODES, ROUTE_WAYPOINTS, ROUTES, SOURCES, STORIES, TITR_VOLUMES, TRANSIT_TIMES,
+)
+from geo.views import PAGES, parse_view
 
 DATA_DIR_ENV = "ATLAS_DATA_DIR"
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-
-STATUSES = ("member", "observer", "associate", "dialogue_partner", "partner", "guest_of_honour", "suspended", "former")
-"""Membership status vocabulary. An empty status means the status is unknown."""
-
-GROUPS = ("Central Asia", "South Caucasus", "Türkiye", "context")
-BODY_KINDS = ("summit_format", "organisation", "proposal")
-BOUNDARY_TIERS = ("focus", "neighbour", "context")
-
-
-def _date_order(record: dict[str, str]) -> list[tuple[str | None, str | None, str]]:
-    since, until = record.get("since", ""), record.get("until", "")
-    if since and until and v.is_partial_date(since) and v.is_partial_date(until):
-        if partial_date_start(until) <= partial_date_start(since):
-            return [("until", until, f"a date after since ({since})")]
-    return []
-
-
-def _both_or_neither(a: str, b: str):
-    def check(record: dict[str, str]) -> list[tuple[str | None, str | None, str]]:
-        if bool(record.get(a)) != bool(record.get(b)):
-            return [(b if record.get(a) else a, "", f"{a} and {b} both filled or both empty")]
-        return []
-
-    return check
-
-
-def _meeting_number(record: dict[str, str]) -> list[tuple[str | None, str | None, str]]:
-    numbered, number = record.get("numbered"), record.get("number", "")
-    if numbered == "true" and not number:
-        return [("number", number, "a meeting number when numbered is true")]
-    if numbered == "false" and number:
-        return [("number", number, "an empty number when numbered is false (not a numbered meeting)")]
-    return []
-
-
-SOURCES = v.TableSpec(
-    "sources.csv",
-    (
-        v.Column("id", v.slug, required=True, unique=True),
-        v.Column("title", v.text, required=True),
-        v.Column("publisher", v.text),
-        v.Column("url", v.url),
-        v.Column("published", v.partial_date),
-        v.Column("note", v.text),
-    ),
-)
-COUNTRIES = v.TableSpec(
-    "countries.csv",
-    (
-        v.Column("iso3", v.iso3_code, required=True, unique=True),
-        v.Column("name", v.text, required=True),
-        v.Column("group", v.one_of(*GROUPS), required=True),
-        v.Column("capital", v.text),
-        v.Column("capital_lat", v.number(-90, 90)),
-        v.Column("capital_lon", v.number(-180, 180)),
-        v.Column("sources", v.known_sources, required=True),
-    ),
-    row_checks=(_both_or_neither("capital_lat", "capital_lon"),),
-)
-BODIES = v.TableSpec(
-    "bodies.csv",
-    (
-        v.Column("id", v.slug, required=True, unique=True),
-        v.Column("name", v.text, required=True),
-        v.Column("short_name", v.text, required=True),
-        v.Column("kind", v.one_of(*BODY_KINDS), required=True),
-        v.Column("founded", v.partial_date),
-        v.Column("proposed_members", v.known_iso3_list),
-        v.Column("note", v.text),
-        v.Column("sources", v.known_sources, required=True),
-    ),
-)
-MEMBERSHIPS = v.TableSpec(
-    "memberships.csv",
-    (
-        v.Column("iso3", v.known_iso3, required=True),
-        v.Column("body", v.known_body, required=True),
-        v.Column("status", v.one_of(*STATUSES)),
-        v.Column("since", v.partial_date),
-        v.Column("until", v.partial_date),
-        v.Column("note", v.text),
-        v.Column("sources", v.known_sources, required=True),
-    ),
-    row_checks=(_date_order,),
-)
-MEETINGS = v.TableSpec(
-    "meetings.csv",
-    (
-        v.Column("number", v.number(1, 999, integer=True), unique=True),
-        v.Column("numbered", v.one_of("true", "false"), required=True),
-        v.Column("date", v.partial_date, required=True),
-        v.Column("city", v.text, required=True),
-        v.Column("host_iso3", v.known_iso3, required=True),
-        v.Column("lat", v.number(-90, 90)),
-        v.Column("lon", v.number(-180, 180)),
-        v.Column("chair", v.text),
-        v.Column("guests", v.text),
-        v.Column("guest_iso3", v.known_iso3_list),
-        v.Column("note", v.text),
-        v.Column("sources", v.known_sources, required=True),
-    ),
-    row_checks=(_both_or_neither("lat", "lon"), _meeting_number),
-)
-
-INFRA_STATUSES = ("operational", "under_construction", "planned", "proposed")
-ENERGY_STATUSES = (*INFRA_STATUSES, "stalled")
-NODE_KINDS = ("seaport", "rail_border_crossing", "hub", "ferry_terminal")
-CORRIDORS = ("middle", "middle_southern", "cku", "northern", "maritime")
-MODES = ("rail", "ferry", "sea", "road")
-ENERGY_KINDS = ("pipeline", "power_line")
-COMMODITIES = ("oil", "gas", "electricity")
-CAPACITY_UNITS = ("bcm/yr", "bbl/d", "Mt/yr", "MW")
-TRACE_MAX_POINTS = 20_000
-"""Most points one traced route in energy_traces.csv may hold (a trace is drawn simplified; this bounds the file)."""
-
-
-def _capacity_unit(record: dict[str, str]) -> list[tuple[str | None, str | None, str]]:
-    if record.get("capacity") and not record.get("capacity_unit"):
-        return [("capacity_unit", "", "a unit when capacity is given (e.g. Mt/yr, TEU/yr)")]
-    return []
-
-
-def _days_order(record: dict[str, str]) -> list[tuple[str | None, str | None, str]]:
-    try:
-        low, high = float(record["days_min"]), float(record["days_max"])
-    except (KeyError, ValueError):
-        return []
-    return [("days_max", record["days_max"], f"at least days_min ({record['days_min']})")] if high < low else []
-
-
-def _point_columns() -> tuple[v.Column, ...]:
-    return (
-        v.Column("seq", v.number(1, 9999, integer=True), required=True),
-        v.Column("name", v.text, required=True),
-        v.Column("lat", v.number(-90, 90), required=True),
-        v.Column("lon", v.number(-180, 180), required=True),
-        v.Column("note", v.text),
-        v.Column("sources", v.known_sources, required=True),
-    )
-
-
-NODES = v.TableSpec(
-    "nodes.csv",
-    (
-        v.Column("id", v.slug, required=True, unique=True),
-        v.Column("name", v.text, required=True),
-        v.Column("kind", v.one_of(*NODE_KINDS), required=True),
-        v.Column("iso3", v.known_iso3, required=True),
-        v.Column("lat", v.number(-90, 90), required=True),
-        v.Column("lon", v.number(-180, 180), required=True),
-        v.Column("status", v.one_of(*INFRA_STATUSES), required=True),
-        v.Column("opened", v.partial_date),
-        v.Column("capacity", v.number(0, 1e12)),
-        v.Column("capacity_unit", v.text),
-        v.Column("terminal", v.one_of("true", "false"), required=True),
-        v.Column("note", v.text),
-        v.Column("sources", v.known_sources, required=True),
-    ),
-    row_checks=(_capacity_unit,),
-)
-ROUTES = v.TableSpec(
-    "routes.csv",
-    (
-        v.Column("id", v.slug, required=True, unique=True),
-        v.Column("name", v.text, required=True),
-        v.Column("corridor", v.one_of(*CORRIDORS), required=True),
-        v.Column("mode", v.one_of(*MODES), required=True),
-        v.Column("status", v.one_of(*INFRA_STATUSES), required=True),
-        v.Column("opened", v.partial_date),
-        v.Column("capacity", v.number(0, 1e12)),
-        v.Column("capacity_unit", v.text),
-        v.Column("published_length_km", v.number(0.1, 40000)),
-        v.Column("from_node", v.known_id("nodes.csv"), required=True),
-        v.Column("to_node", v.known_id("nodes.csv"), required=True),
-        v.Column("note", v.text),
-        v.Column("sources", v.known_sources, required=True),
-    ),
-    row_checks=(_capacity_unit,),
-)
-NAMED_ROUTES = v.TableSpec(
-    "named_routes.csv",
-    (
-        v.Column("id", v.slug, required=True, unique=True),
-        v.Column("name", v.text, required=True),
-        v.Column("segments", v.known_id_list("routes.csv"), required=True),
-        v.Column("published_length_km", v.number(0.1, 40000), required=True),
-        v.Column("note", v.text),
-        v.Column("sources", v.known_sources, required=True),
-    ),
-)
-ROUTE_WAYPOINTS = v.TableSpec(
-    "route_waypoints.csv", (v.Column("route_id", v.known_id("routes.csv"), required=True), *_point_columns())
-)
-AIR_LINKS = v.TableSpec(
-    "air_links.csv",
-    (
-        v.Column("id", v.slug, required=True, unique=True),
-        v.Column("origin_iso3", v.known_iso3, required=True),
-        v.Column("origin_city", v.text, required=True),
-        v.Column("origin_lat", v.number(-90, 90), required=True),
-        v.Column("origin_lon", v.number(-180, 180), required=True),
-        v.Column("destination_iso3", v.known_iso3, required=True),
-        v.Column("destination_city", v.text, required=True),
-        v.Column("destination_lat", v.number(-90, 90), required=True),
-        v.Column("destination_lon", v.number(-180, 180), required=True),
-        v.Column("carrier", v.text),
-        v.Column("first_flight", v.partial_date),
-        v.Column("operating_verified", v.one_of("true", "false")),
-        v.Column("note", v.text),
-        v.Column("sources", v.known_sources, required=True),
-    ),
-)
-TITR_VOLUMES = v.TableSpec(
-    "titr_volumes.csv",
-    (
-        v.Column("year", v.number(1990, 2100, integer=True), required=True, unique=True),
-        v.Column("cargo_mt", v.number(0, 1e4)),
-        v.Column("teu", v.number(0, 1e9)),
-        v.Column("note", v.text),
-        v.Column("sources", v.known_sources, required=True),
-    ),
-)
-TRANSIT_TIMES = v.TableSpec(
-    "transit_times.csv",
-    (
-        v.Column("corridor", v.one_of("middle", "northern", "maritime"), required=True),
-        v.Column("origin", v.text, required=True),
-        v.Column("destination", v.text, required=True),
-        v.Column("days_min", v.number(0, 365), required=True),
-        v.Column("days_max", v.number(0, 365), required=True),
-        v.Column("year", v.number(1990, 2100, integer=True)),
-        v.Column("note", v.text),
-        v.Column("sources", v.known_sources, required=True),
-    ),
-    row_checks=(_days_order,),
-)
-ENERGY_LINKS = v.TableSpec(
-    "energy_links.csv",
-    (
-        v.Column("id", v.slug, required=True, unique=True),
-        v.Column("name", v.text, required=True),
-        v.Column("kind", v.one_of(*ENERGY_KINDS), required=True),
-        v.Column("commodity", v.one_of(*COMMODITIES), required=True),
-        v.Column("status", v.one_of(*ENERGY_STATUSES), required=True),
-        v.Column("opened", v.partial_date),
-        v.Column("agreement_date", v.partial_date),
-        v.Column("capacity", v.number(0, 1e9)),
-        v.Column("capacity_unit", v.one_of(*CAPACITY_UNITS)),
-        v.Column("published_length_km", v.number(0.1, 40000)),
-        v.Column("operator", v.text),
-        v.Column("note", v.text),
-        v.Column("sources", v.known_sources, required=True),
-    ),
-    row_checks=(_capacity_unit,),
-)
-ENERGY_WAYPOINTS = v.TableSpec(
-    "energy_waypoints.csv", (v.Column("link_id", v.known_id("energy_links.csv"), required=True), *_point_columns())
-)
-ENERGY_TRACES = v.TableSpec(
-    "energy_traces.csv",
-    (
-        v.Column("link_id", v.known_id("energy_links.csv"), required=True, unique=True),
-        v.Column("trace", v.text, required=True),
-        v.Column("accuracy", v.text),
-        v.Column("join_start", v.one_of("true", "false"), required=True),
-        v.Column("join_end", v.one_of("true", "false"), required=True),
-        v.Column("note", v.text),
-        v.Column("sources", v.known_sources, required=True),
-        v.Column("wkt", v.line_wkt(TRACE_MAX_POINTS), required=True),
-    ),
-)
-INDICATORS = v.TableSpec(
-    "indicators.csv",
-    (
-        v.Column("iso3", v.known_iso3, required=True),
-        v.Column("indicator", v.slug, required=True),
-        v.Column("year", v.number(1990, 2100, integer=True), required=True),
-        v.Column("value", v.number(-1e15, 1e15), required=True),
-        v.Column("unit", v.text, required=True),
-        v.Column("note", v.text),
-        v.Column("sources", v.known_sources, required=True),
-    ),
-)
-
-STORIES = v.TableSpec(
-    "stories.csv",
-    (
-        v.Column("story", v.slug, required=True),
-        v.Column("step", v.number(1, 99, integer=True), required=True),
-        v.Column("title", v.text, required=True),
-        v.Column("caption", v.text),
-        v.Column("page", v.one_of("overview", "membership", "transport", "energy"), required=True),
-        v.Column("query", v.text),
-        v.Column("sources", v.known_sources, required=True),
-    ),
-)
-
-TABLE_SPECS = {
-    spec.file: spec
-    for spec in (
-        SOURCES, COUNTRIES, BODIES, MEMBERSHIPS, MEETINGS, NODES, ROUTES, NAMED_ROUTES, ROUTE_WAYPOINTS, AIR_LINKS,
-        TITR_VOLUMES, TRANSIT_TIMES, ENERGY_LINKS, ENERGY_WAYPOINTS, ENERGY_TRACES, INDICATORS, STORIES,
-    )
-}
-BOUNDARIES_FILE = "boundaries.geojson"
-DATA_FILES = (*TABLE_SPECS, BOUNDARIES_FILE)
 
 
 def data_dir(path: str | os.PathLike[str] | None = None) -> Path:
@@ -496,8 +196,8 @@ def read_boundaries(folder: Path, ctx: v.Context, problems: list[Problem]) -> gp
             problems.append(Problem(name, i, "iso3", iso3, f"one feature per country (feature {seen[iso3]} has it too)"))
         else:
             seen[iso3] = i
-        if tier not in BOUNDARY_TIERS:
-            problems.append(Problem(name, i, "tier", str(tier), f"one of {', '.join(BOUNDARY_TIERS)}"))
+        if tier not in vocab.BOUNDARY_TIER:
+            problems.append(Problem(name, i, "tier", str(tier), f"one of {', '.join(vocab.BOUNDARY_TIER)}"))
         if geom is None or geom.is_empty:
             problems.append(Problem(name, i, "geometry", "empty", "a Polygon or MultiPolygon"))
         elif geom.geom_type not in ("Polygon", "MultiPolygon"):
@@ -533,24 +233,19 @@ class Atlas:
     energy_traces: pd.DataFrame
     indicators: pd.DataFrame
     stories: pd.DataFrame
-    _derived: dict = field(default_factory=dict, compare=False, repr=False)
+    _memo: dict = field(default_factory=dict, compare=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
 
-    def derived(self, name: str, build):
-        """Return `build(self)`, computed once per loaded atlas (derived layers such as measured lines).
-
-        The atlas is shared between sessions, so what `build` returns must be treated as read-only.
-        """
-        if name not in self._derived:
-            self._derived[name] = build(self)
-        return self._derived[name]
-
     def memo(self, key: tuple, build, *, limit: int = 256):
-        """Return `build()`, remembered under `key` for this loaded atlas (at most `limit` results per kind,
-        the oldest forgotten first). What it returns is shared between sessions: treat it as read-only."""
+        """Return `build()`, remembered under `key` for this loaded atlas: the one memo of the `geo` package.
+
+        Derived layers (measured lines, the network) and per-view results (scenes, status tables) are built once
+        and shared by every session; at most `limit` results are kept per kind (``key[0]``), the oldest forgotten
+        first. What it returns is shared: treat it as read-only.
+        """
         kind = key[0]
         with self._lock:  # sessions run in threads: the store is read and trimmed by one at a time
-            store = self._derived.setdefault(("memo", kind), {})
+            store = self._memo.setdefault(kind, {})
             if key in store:
                 return store[key]
         value = build()  # outside the lock: two sessions may build the same value once each, never block
@@ -568,11 +263,20 @@ class Atlas:
         """Return {body id: full name}."""
         return dict(zip(self.bodies["id"], self.bodies["name"]))
 
+    def bodies_with_members(self) -> pd.DataFrame:
+        """Return the bodies that can have members (every kind but ``proposal``), in file order."""
+        return self.bodies.loc[self.bodies["kind"] != "proposal"].reset_index(drop=True)
 
-def _story_views(atlas: "Atlas") -> list[Problem]:
+    def focus_iso3(self) -> list[str]:
+        """Return the ISO3 codes of the focus countries (every group but ``context``): Central Asia, South
+        Caucasus, Türkiye, each by name."""
+        focus = self.countries.loc[self.countries["group"].isin(vocab.FOCUS_GROUPS)]
+        order = focus.assign(_g=focus["group"].map({g: i for i, g in enumerate(vocab.FOCUS_GROUPS)}))
+        return order.sort_values(["_g", "name"], kind="stable")["iso3"].tolist()
+
+
+def _story_views(atlas: Atlas) -> list[Problem]:
     """A story step's query must be a valid view of its page (checked once the other tables are loaded)."""
-    from geo.views import parse_view
-
     problems = []
     for i, row in enumerate(atlas.stories.to_dict("records"), start=1):
         notices = parse_view(row["page"], row["query"], atlas).notices
@@ -590,13 +294,6 @@ def data_version(folder: Path) -> str:
         if path.exists():
             digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
-
-
-def _to_float(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    df = df.copy()
-    for column in columns:
-        df[column] = pd.to_numeric(df[column].replace("", None), errors="coerce").astype(float)
-    return df
 
 
 def load_atlas(path: str | os.PathLike[str] | None = None) -> Atlas:
@@ -626,13 +323,13 @@ def load_atlas(path: str | os.PathLike[str] | None = None) -> Atlas:
     countries = read_table(folder, COUNTRIES, ctx, problems)
     ctx = v.Context(iso3=set(countries["iso3"]), sources=ctx.sources)
     bodies = read_table(folder, BODIES, ctx, problems)
-    ctx = v.Context(iso3=ctx.iso3, sources=ctx.sources, bodies=set(bodies["id"]))
+    ctx = v.Context(iso3=ctx.iso3, sources=ctx.sources, bodies=set(bodies["id"]), refs={"pages": set(PAGES)})
     memberships = read_table(folder, MEMBERSHIPS, ctx, problems)
     problems.extend(_membership_overlaps(memberships))
     problems.extend(_proposal_memberships(memberships, bodies))
     meetings = read_table(folder, MEETINGS, ctx, problems)
     nodes = read_table(folder, NODES, ctx, problems)
-    ctx = v.Context(ctx.iso3, ctx.sources, ctx.bodies, {"nodes.csv": set(nodes["id"])})
+    ctx = v.Context(ctx.iso3, ctx.sources, ctx.bodies, {**ctx.refs, "nodes.csv": set(nodes["id"])})
     routes = read_table(folder, ROUTES, ctx, problems)
     energy_links = read_table(folder, ENERGY_LINKS, ctx, problems)
     ctx = v.Context(
@@ -660,23 +357,23 @@ def load_atlas(path: str | os.PathLike[str] | None = None) -> Atlas:
         folder=folder,
         version=data_version(folder),
         sources=sources,
-        countries=_to_float(countries, ["capital_lat", "capital_lon"]),
+        countries=COUNTRIES.typed(countries),
         bodies=bodies,
         memberships=memberships,
-        meetings=_to_float(meetings, ["lat", "lon"]),
+        meetings=MEETINGS.typed(meetings),
         boundaries=boundaries,
-        nodes=_to_float(nodes, ["lat", "lon", "capacity"]),
-        routes=_to_float(routes, ["capacity", "published_length_km"]),
-        named_routes=_to_float(named_routes, ["published_length_km"]),
-        route_waypoints=_to_float(route_waypoints, ["seq", "lat", "lon"]),
-        air_links=_to_float(air_links, ["origin_lat", "origin_lon", "destination_lat", "destination_lon"]),
-        titr_volumes=_to_float(titr_volumes, ["year", "cargo_mt", "teu"]),
-        transit_times=_to_float(transit_times, ["days_min", "days_max", "year"]),
-        energy_links=_to_float(energy_links, ["capacity", "published_length_km"]),
-        energy_waypoints=_to_float(energy_waypoints, ["seq", "lat", "lon"]),
+        nodes=NODES.typed(nodes),
+        routes=ROUTES.typed(routes),
+        named_routes=NAMED_ROUTES.typed(named_routes),
+        route_waypoints=ROUTE_WAYPOINTS.typed(route_waypoints),
+        air_links=AIR_LINKS.typed(air_links),
+        titr_volumes=TITR_VOLUMES.typed(titr_volumes),
+        transit_times=TRANSIT_TIMES.typed(transit_times),
+        energy_links=ENERGY_LINKS.typed(energy_links),
+        energy_waypoints=ENERGY_WAYPOINTS.typed(energy_waypoints),
         energy_traces=energy_traces,
-        indicators=_to_float(indicators, ["year", "value"]),
-        stories=stories,
+        indicators=INDICATORS.typed(indicators),
+        stories=STORIES.typed(stories),
     )
     story_problems = _story_views(atlas)
     if story_problems:

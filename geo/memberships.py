@@ -13,21 +13,13 @@ import pandas as pd
 
 from geo.dates import parse_as_of, partial_date_start
 from geo.load import Atlas
-
-NONE = "none"
-"""Status of a country with no row in force for a body: not a participant."""
-UNKNOWN = "unknown"
-"""Status of a country whose row in force has an empty status."""
-
-FOCUS_GROUPS = ("Central Asia", "South Caucasus", "Türkiye")
+from geo.styles import status_label
+from geo.vocab import NONE, UNKNOWN
 
 
 def focus_iso3(atlas: Atlas) -> list[str]:
-    """Return the ISO3 codes of the focus countries (every group but ``context``): Central Asia, South
-    Caucasus, Türkiye, each by name."""
-    focus = atlas.countries.loc[atlas.countries["group"].isin(FOCUS_GROUPS)]
-    order = focus.assign(_g=focus["group"].map({g: i for i, g in enumerate(FOCUS_GROUPS)}))
-    return order.sort_values(["_g", "name"], kind="stable")["iso3"].tolist()
+    """Return the ISO3 codes of the focus countries (see `Atlas.focus_iso3`)."""
+    return atlas.focus_iso3()
 
 
 def in_force(memberships: pd.DataFrame, as_of: dt.date | str | None) -> pd.Series:
@@ -75,7 +67,7 @@ def statuses_as_of(
     if body not in set(atlas.bodies["id"]):
         known = ", ".join(atlas.bodies["id"])
         raise ValueError(f"body {body!r} is not in bodies.csv; expected one of {known}")
-    countries = tuple(iso3 if iso3 is not None else focus_iso3(atlas))
+    countries = tuple(iso3 if iso3 is not None else atlas.focus_iso3())
     day = parse_as_of(as_of)
     table = atlas.memo(("statuses_as_of", body, day, countries), lambda: _statuses_as_of(atlas, body, day, countries))
     return table.copy()
@@ -144,7 +136,7 @@ def _meetings_until(atlas: Atlas, day: dt.date, body: str) -> list[Meeting]:
             continue
         out.append(
             Meeting(
-                number=row["number"],
+                number="" if pd.isna(row["number"]) else str(row["number"]),
                 numbered=row["numbered"] == "true",
                 date=row["date"],
                 city=row["city"],
@@ -253,6 +245,4 @@ def _story_lines(atlas: Atlas, day: dt.date, body: str) -> list[str]:
 
 
 def _status_phrase(status: str) -> str:
-    from geo.styles import status_label
-
     return {"none": "a non-participant", "unknown": "of unknown status"}.get(status, status_label(status).lower())

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from geo import vocab
+
 SEA = "#d4e4ee"
 OFF_STAGE = "#eceff1"
 LAND = "#f3f1ec"
@@ -23,19 +25,22 @@ class StatusStyle:
     dash: str | None = None
 
 
-STATUS_STYLES: dict[str, StatusStyle] = {
-    "member": StatusStyle("Member / full participant", "#0072B2"),
-    "guest_of_honour": StatusStyle("Guest of honour", "#E69F00"),
-    "observer": StatusStyle("Observer", "#56B4E9", "4 3"),
-    "associate": StatusStyle("Associate", "#009E73", "4 3"),
-    "dialogue_partner": StatusStyle("Dialogue partner", "#CC79A7", "2 3"),
-    "partner": StatusStyle("Partner", "#F0E442", "2 3"),
-    "suspended": StatusStyle("Suspended / frozen", "#D55E00", "6 3"),
-    "former": StatusStyle("Former member", "#8a8a8a", "1 3"),
-    "none": StatusStyle("Not a participant", "#e9e6df"),
-    "unknown": StatusStyle("Unknown", "#ffffff", "3 3"),
+_STATUS_LOOKS = {
+    "member": ("#0072B2", None),
+    "guest_of_honour": ("#E69F00", None),
+    "observer": ("#56B4E9", "4 3"),
+    "associate": ("#009E73", "4 3"),
+    "dialogue_partner": ("#CC79A7", "2 3"),
+    "partner": ("#F0E442", "2 3"),
+    "suspended": ("#D55E00", "6 3"),
+    "former": ("#8a8a8a", "1 3"),
+    "none": ("#e9e6df", None),
+    "unknown": ("#ffffff", "3 3"),
 }
-"""Style of each membership status, plus ``none`` and ``unknown``."""
+STATUS_STYLES: dict[str, StatusStyle] = {
+    code: StatusStyle(vocab.STATUS_DISPLAY[code], *look) for code, look in _STATUS_LOOKS.items()
+}
+"""Style of each membership status, plus ``none`` and ``unknown``, in legend order (labels from `geo.vocab`)."""
 
 COMPARE_STYLES: dict[str, StatusStyle] = {
     "all": StatusStyle("In all compared bodies", "#08519c"),
@@ -52,8 +57,7 @@ VENUE_COLOUR = "#000000"
 
 def status_label(status: str) -> str:
     """Return the reader-facing label of a status (the status itself if it has no style)."""
-    style = STATUS_STYLES.get(status)
-    return style.label if style else status
+    return vocab.STATUS_DISPLAY.labels.get(status, status)
 
 
 def status_style(status: str) -> StatusStyle:
@@ -69,20 +73,12 @@ STATUS_DASHES: dict[str, str | None] = {
     "stalled": "12 4 2 4",
 }
 """Line dash by infrastructure status: solid only when operational."""
-INFRA_STATUS_LABELS = {
-    "operational": "Operational",
-    "under_construction": "Under construction",
-    "planned": "Planned",
-    "proposed": "Proposed",
-    "stalled": "Stalled",
-}
+AIR_COLOUR = "#777777"
 MODE_COLOURS = {"rail": "#0072B2", "ferry": "#009E73", "sea": "#56B4E9", "road": "#E69F00"}
 """Okabe-Ito colours by transport mode."""
 COMMODITY_COLOURS = {"oil": "#D55E00", "gas": "#0072B2", "electricity": "#E69F00"}
 """Okabe-Ito colours by commodity."""
 NODE_COLOURS = {"seaport": "#0072B2", "ferry_terminal": "#009E73", "rail_border_crossing": "#ffffff", "hub": "#222222"}
-NODE_LABELS = {"seaport": "Seaport", "ferry_terminal": "Ferry terminal", "rail_border_crossing": "Rail border crossing",
-               "hub": "Hub"}
 CHOROPLETH = ("#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494")
 """ColorBrewer YlGnBu, six classes (colour-blind safe)."""
 NO_DATA = StatusStyle("No data", "#f4f4f4", "2 3")

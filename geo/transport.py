@@ -18,16 +18,6 @@ from geo.load import Atlas
 from geo.measure import GEOD, distance_km
 from geo.network import build_network
 
-CORRIDOR_LABELS = {
-    "middle": "Middle Corridor (TITR)",
-    "middle_southern": "Middle Corridor, southern branch",
-    "cku": "China–Kyrgyzstan–Uzbekistan railway",
-    "northern": "Northern corridor (via Russia)",
-    "maritime": "Maritime route (via Suez)",
-}
-MODE_LABELS = {"rail": "Rail", "ferry": "Ferry", "sea": "Sea", "road": "Road"}
-
-
 def node_points(atlas: Atlas) -> gpd.GeoDataFrame:
     """Return the nodes as points (EPSG:4326)."""
     nodes = atlas.nodes
@@ -42,17 +32,17 @@ def _route_lines(atlas: Atlas) -> gpd.GeoDataFrame:
 def route_lines(atlas: Atlas) -> gpd.GeoDataFrame:
     """Return every route segment as a measured line: the routes.csv columns plus waypoints, geometry_sources,
     approximate, length_km (geodesic), km_by_country, countries and length_ratio. Computed once per atlas."""
-    return atlas.derived("route_lines", _route_lines)
+    return atlas.memo(("route_lines",), lambda: _route_lines(atlas))
 
 
 def transport_network(atlas: Atlas) -> nx.MultiGraph:
     """Return the network graph of `geo.network.build_network` for the atlas's nodes and measured segments."""
 
-    def build(a: Atlas) -> nx.MultiGraph:
-        lines = route_lines(a).assign(countries=lambda f: f["countries"].map(lambda c: [x for x in c.split(";") if x]))
-        return build_network(a.nodes, lines)
+    def build() -> nx.MultiGraph:
+        lines = route_lines(atlas).assign(countries=lambda f: f["countries"].map(lambda c: [x for x in c.split(";") if x]))
+        return build_network(atlas.nodes, lines)
 
-    return atlas.derived("transport_network", build)
+    return atlas.memo(("transport_network",), build)
 
 
 def filter_routes(
@@ -121,7 +111,7 @@ def named_route_lengths(atlas: Atlas) -> pd.DataFrame:
     """Return the named routes (e.g. the Baku–Tbilisi–Kars railway) with the computed length of their segments
     next to the published one: id, name, segments, published_length_km, length_km, length_ratio, sources.
     Computed once per loaded atlas (a copy is returned)."""
-    return atlas.derived("named_route_lengths", _named_route_lengths).copy()
+    return atlas.memo(("named_route_lengths",), lambda: _named_route_lengths(atlas)).copy()
 
 
 def _named_route_lengths(atlas: Atlas) -> pd.DataFrame:
@@ -161,7 +151,7 @@ def corridor_journeys(atlas: Atlas) -> pd.DataFrame:
     """Return the distance of each `COMPARISON_JOURNEYS` journey on the network next to the published transit
     times of its corridor: corridor, journey, km, legs, sea_km, days (published ranges, with their origin and
     destination). Computed once per loaded atlas (a copy is returned)."""
-    return atlas.derived("corridor_journeys", _corridor_journeys).copy()
+    return atlas.memo(("corridor_journeys",), lambda: _corridor_journeys(atlas)).copy()
 
 
 def _corridor_journeys(atlas: Atlas) -> pd.DataFrame:

@@ -14,11 +14,12 @@ import io
 import math
 import re
 import unicodedata
+from collections.abc import Sequence
 
 import geopandas as gpd
 import pandas as pd
 
-from geo._errors import DataError, Problem
+from geo.errors import DataError, Problem
 from geo.load import Atlas
 
 MAX_BYTES = 1_000_000
@@ -27,14 +28,29 @@ MAX_ROWS = 5_000
 MAX_COLUMNS = 50
 COUNTRY_COLUMNS = ("iso3", "country", "name", "country_name", "country_code")
 VALUE_COLUMNS = ("value",)
-ALIASES = {
-    "turkey": "TUR", "kyrgyzrepublic": "KGZ", "russianfederation": "RUS", "iranislamicrepublicof": "IRN",
-    "iranislamicrep": "IRN", "chinapeoplesrepublicof": "CHN", "peoplesrepublicofchina": "CHN",
-    "republicofmoldova": "MDA", "moldovarepublicof": "MDA", "syrianarabrepublic": "SYR", "unitedstatesofamerica": "USA",
-    "unitedstates": "USA", "unitedkingdom": "GBR", "czechia": "CZE", "czechrepublic": "CZE",
-    "republicofkorea": "KOR", "southkorea": "KOR", "korearep": "KOR", "egyptarabrep": "EGY",
-}
-"""Common spellings of country names in statistical tables (World Bank, UN) → ISO3, normalised by `_key`."""
+EXTRA_NAMES = {"turkey": "TUR", "korearep": "KOR"}
+"""Spellings common in statistical tables that the ISO 3166 names of pycountry lack (ISO's short name for TUR
+until 2022; the World Bank's name for KOR), normalised by `_key`."""
+
+
+def _iso_names() -> dict[str, str]:
+    """ISO 3166 names → ISO3 from pycountry: short, official and common names, and the part of an inverted
+    name before its comma ("Iran, Islamic Republic of" → "Iran") where only one country has it."""
+    import pycountry  # imported on the first upload only
+
+    names: dict[str, str] = {}
+    heads: dict[str, set[str]] = {}
+    for country in pycountry.countries:
+        for attribute in ("name", "official_name", "common_name"):
+            value = getattr(country, attribute, None)
+            if value:
+                names[_key(value)] = country.alpha_3
+                if "," in value:
+                    heads.setdefault(_key(value.split(",")[0]), set()).add(country.alpha_3)
+    for head, codes in heads.items():
+        if len(codes) == 1:
+            names.setdefault(head, next(iter(codes)))
+    return names
 
 
 def _key(text: str) -> str:
@@ -109,8 +125,8 @@ def read_indicator(data: bytes, atlas: Atlas, *, file: str = "upload.csv") -> tu
         raise DataError([Problem(file, None, None, f"columns {found}", f"{' and '.join(missing)} in the header row")])
     at = {name: header.index(name) for name in (country_col, value_col, "year", "unit") if name in header}
     by_code = {c.upper(): c for c in atlas.countries["iso3"]}
-    by_name = {_key(n): c for c, n in zip(atlas.countries["iso3"], atlas.countries["name"])}
-    by_name.update({k: v for k, v in ALIASES.items() if v in by_code})
+    by_name = {k: v for k, v in {**_iso_names(), **EXTRA_NAMES}.items() if v in by_code}
+    by_name.update({_key(n): c for c, n in zip(atlas.countries["iso3"], atlas.countries["name"])})
     names = atlas.country_names()
     out = []
     for number, row in enumerate(rows[1:], start=1):
@@ -167,24 +183,27 @@ def read_indicator(data: bytes, atlas: Atlas, *, file: str = "upload.csv") -> tu
     return frame, problems
 
 
-def indicator_shapes(atlas: Atlas, indicator: pd.DataFrame, iso3: list[str] | tuple[str, ...]) -> gpd.GeoDataFrame:
+def indicator_shapes(atlas: Atlas, indicator: pd.DataFrame, iso3: Sequence[str]) -> gpd.GeoDataFrame:
     """Return the boundaries of `iso3` plus every uploaded country with a boundary, joined with the upload.
 
-    Columns: iso3, name, value (NaN = no data), year, tip (escaped tooltip HTML), geometry (EPSG:4326).
+    Columns: iso3, name, value (NaN = no data), year, geometry (EPSG:4326).
     """
-    from geo.maps import escape_text
-
     codes = list(dict.fromkeys([*iso3, *indicator["iso3"]]))
     shapes = atlas.boundaries[atlas.boundaries["iso3"].isin(codes)][["iso3", "geometry"]]
     names = atlas.country_names()
     table = pd.DataFrame({"iso3": codes}).merge(indicator[["iso3", "value", "year"]], on="iso3", how="left")
     merged = shapes.merge(table, on="iso3", how="left")
     merged.insert(1, "name", [names.get(c, c) for c in merged["iso3"]])
-    unit = str(indicator.attrs.get("unit", ""))
-    merged["tip"] = [
-        f'<div class="atlas-tip"><b>{escape_text(n)}</b><br>'
-        + (f"{v:,.6g} {escape_text(unit)}".strip() + (f" ({int(y)})" if pd.notna(y) else "") if pd.notna(v) else "no data")
-        + "</div>"
-        for n, v, y in zip(merged["name"], merged["value"], merged["year"])
-    ]
     return gpd.GeoDataFrame(merged, geometry="geometry", crs="EPSG:4326")
+
+
+def indicator_tip(unit: str):
+    """Return the tooltip of an uploaded indicator's country: name, then its value and year, or "no data"."""
+
+    def tip(row) -> tuple[str, list[str]]:
+        if pd.isna(row["value"]):
+            return str(row["name"]), ["no data"]
+        year = f" ({int(row['year'])})" if pd.notna(row["year"]) else ""
+        return str(row["name"]), [f"{row['value']:,.6g} {unit}".strip() + year]
+
+    return tip

@@ -13,7 +13,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode
 
-from geo.load import CORRIDORS, ENERGY_STATUSES, INFRA_STATUSES, MODES, Atlas
+from typing import TYPE_CHECKING
+
+from geo import vocab
+from geo.basemaps import BASEMAPS
+
+if TYPE_CHECKING:  # the atlas is only passed through: views are parsed while it is being loaded
+    from geo.load import Atlas
 
 MAX_VALUE_LENGTH = 400
 """Longest value accepted for one parameter; longer ones are ignored with a notice."""
@@ -92,18 +98,10 @@ def _short_list(values: Sequence[str], limit: int = 12) -> str:
 
 
 def _bodies(atlas: Atlas) -> list[str]:
-    return atlas.bodies.loc[atlas.bodies["kind"] != "proposal", "id"].tolist()
-
-
-def _focus(atlas: Atlas) -> list[str]:
-    from geo.memberships import focus_iso3
-
-    return focus_iso3(atlas)
+    return atlas.bodies_with_members()["id"].tolist()
 
 
 def _basemaps(atlas: Atlas) -> list[str]:
-    from geo.maps import BASEMAPS
-
     return list(BASEMAPS)
 
 
@@ -126,45 +124,139 @@ def _sel(choices: Callable[[Atlas], Sequence[str]]) -> Param:
     return Param("sel", "choice", choices=choices)
 
 
-PAGES: dict[str, tuple[Param, ...]] = {
-    "overview": (
+def _countries(atlas: Atlas) -> list[str]:
+    return atlas.countries["iso3"].tolist()
+
+
+def _nodes(atlas: Atlas) -> list[str]:
+    return atlas.nodes["id"].tolist()
+
+
+def _indicators(atlas: Atlas) -> list[str]:
+    """Indicators in the data: the known ones in `vocab.INDICATOR` order, then the others by code."""
+    present = set(atlas.indicators["indicator"])
+    return [i for i in vocab.INDICATOR if i in present] + sorted(present - set(vocab.INDICATOR))
+
+
+def _overview_defaults(atlas: Atlas, today: dt.date) -> dict:
+    return {"basemap": "plain", "date": today}
+
+
+CONSULTATIVE = "ca_consultative"
+"""The body whose story the atlas tells: the Consultative Meetings of the Heads of State of Central Asia."""
+
+
+def _membership_defaults(atlas: Atlas, today: dt.date) -> dict:
+    bodies = _bodies(atlas)
+    pair = [b for b in ("ots", "cis") if b in bodies]
+    pair += [b for b in bodies if b not in pair][: 2 - len(pair)]
+    return {"basemap": "plain", "view": "organisation", "body": CONSULTATIVE if CONSULTATIVE in bodies else bodies[0],
+            "compare": pair, "count": "members", "date": today}
+
+
+def _transport_defaults(atlas: Atlas, today: dt.date) -> dict:
+    return {"basemap": "plain", "corridor": list(vocab.CORRIDOR), "mode": list(vocab.MODE),
+            "status": list(vocab.INFRA_STATUS), "iso3": [], "air": False, "plan": False, "from": "xian",
+            "to": "istanbul", "avoid": [], "exclude": [], "future": False}
+
+
+def _energy_defaults(atlas: Atlas, today: dt.date) -> dict:
+    indicators = _indicators(atlas)
+    return {"basemap": "plain", "commodity": list(vocab.COMMODITY), "status": list(vocab.ENERGY_STATUS),
+            "country": "", "indicator": indicators[0] if indicators else ""}
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of the atlas: what app.py registers, what its link holds and which scene draws it.
+
+    Parameters
+    ----------
+    name : str
+        The page id, also its URL path (``/membership``); the default page is served at the root.
+    title : str
+        Navigation title.
+    file : str
+        The Streamlit page file, relative to the repository.
+    scene : str
+        The module of `geo.scenes` that builds its scene (a ``build(atlas, values)`` function).
+    params : tuple of Param
+        Its own URL parameters (the map view and the common ones are added by `page_params`).
+    defaults : callable
+        ``defaults(atlas, today)`` → the values the page starts with, by parameter name.
+    """
+
+    name: str
+    title: str
+    file: str
+    scene: str
+    params: tuple[Param, ...]
+    defaults: Callable[[Atlas, dt.date], dict]
+    default: bool = False
+
+    @property
+    def path(self) -> str:
+        """The URL path ("" for the default page, served at the root)."""
+        return "" if self.default else self.name
+
+
+def _page(name: str, title: str, params: tuple[Param, ...], defaults, *, default: bool = False) -> Page:
+    return Page(name, title, f"pages/{name}.py", f"geo.scenes.{name}", params, defaults, default)
+
+
+PAGES: dict[str, Page] = {p.name: p for p in (
+    _page("overview", "Overview", (
         Param("date", "date", "overview_as_of"),
         Param("basemap", "choice", "overview_basemap", _basemaps),
-        _sel(lambda a: a.countries["iso3"].tolist()),
-    ),
-    "membership": (
-        Param("view", "choice", "membership_view", _fixed("organisation", "compare", "5plus3")),
+        _sel(_countries),
+    ), _overview_defaults, default=True),
+    _page("membership", "Membership", (
+        Param("view", "choice", "membership_view", _fixed(*vocab.MEMBERSHIP_VIEW)),
         Param("body", "choice", "membership_body", _bodies),
         Param("compare", "choices", "membership_compare", _bodies),
-        Param("count", "choice", "membership_count_as", _fixed("members", "any")),
+        Param("count", "choice", "membership_count_as", _fixed(*vocab.COUNT_AS)),
         Param("date", "date", "membership_date"),
         Param("basemap", "choice", "membership_basemap", _basemaps),
-        _sel(lambda a: a.countries["iso3"].tolist()),
-    ),
-    "transport": (
-        Param("corridor", "choices", "transport_corridor", _fixed(*CORRIDORS)),
-        Param("mode", "choices", "transport_mode", _fixed(*MODES)),
-        Param("status", "choices", "transport_status", _fixed(*INFRA_STATUSES)),
-        Param("iso3", "choices", "transport_iso3", lambda a: a.countries["iso3"].tolist()),
+        _sel(_countries),
+    ), _membership_defaults),
+    _page("transport", "Transport", (
+        Param("corridor", "choices", "transport_corridor", _fixed(*vocab.CORRIDOR)),
+        Param("mode", "choices", "transport_mode", _fixed(*vocab.MODE)),
+        Param("status", "choices", "transport_status", _fixed(*vocab.INFRA_STATUS)),
+        Param("iso3", "choices", "transport_iso3", _countries),
         Param("air", "bool", "transport_air"),
         Param("basemap", "choice", "transport_basemap", _basemaps),
         Param("plan", "bool", "transport_plan_on"),
-        Param("from", "choice", "transport_from", lambda a: a.nodes["id"].tolist()),
-        Param("to", "choice", "transport_to", lambda a: a.nodes["id"].tolist()),
-        Param("avoid", "choices", "transport_avoid", lambda a: a.countries["iso3"].tolist()),
-        Param("exclude", "choices", "transport_exclude", _fixed(*MODES)),
+        Param("from", "choice", "transport_from", _nodes),
+        Param("to", "choice", "transport_to", _nodes),
+        Param("avoid", "choices", "transport_avoid", _countries),
+        Param("exclude", "choices", "transport_exclude", _fixed(*vocab.MODE)),
         Param("future", "bool", "transport_future"),
         _sel(lambda a: [*a.routes["id"], *a.nodes["id"]]),
-    ),
-    "energy": (
-        Param("commodity", "choices", "energy_commodity", _fixed("oil", "gas", "electricity")),
-        Param("status", "choices", "energy_status", _fixed(*ENERGY_STATUSES)),
-        Param("country", "choice", "energy_country", lambda a: ["", *_focus(a)]),
-        Param("indicator", "choice", "energy_indicator", lambda a: sorted(set(a.indicators["indicator"]))),
+    ), _transport_defaults),
+    _page("energy", "Energy", (
+        Param("commodity", "choices", "energy_commodity", _fixed(*vocab.COMMODITY)),
+        Param("status", "choices", "energy_status", _fixed(*vocab.ENERGY_STATUS)),
+        Param("country", "choice", "energy_country", lambda a: ["", *a.focus_iso3()]),
+        Param("indicator", "choice", "energy_indicator", _indicators),
         Param("basemap", "choice", "energy_basemap", _basemaps),
         _sel(lambda a: a.energy_links["id"].tolist()),
-    ),
-}
+    ), _energy_defaults),
+)}
+"""The pages, in navigation order: the one registry app.py, the page edge, scenes, story checks, tests and the
+benchmark read."""
+DEFAULT_PAGE = next(name for name, page in PAGES.items() if page.default)
+
+
+def page_defaults(page: str, atlas: Atlas, today: dt.date | None = None) -> dict:
+    """Return the values a page starts with (by parameter name) when no link sets them."""
+    return _spec(page).defaults(atlas, today or dt.date.today())
+
+
+def _spec(page: str) -> Page:
+    if page not in PAGES:
+        raise ValueError(f"page {page!r} is not one of {', '.join(PAGES)}")
+    return PAGES[page]
 
 
 @dataclass(frozen=True)
@@ -178,9 +270,7 @@ class View:
 
 def page_params(page: str) -> tuple[Param, ...]:
     """Return every parameter a page understands (its own, the map view and the common ones)."""
-    if page not in PAGES:
-        raise ValueError(f"page {page!r} is not one of {', '.join(PAGES)}")
-    return (*PAGES[page], *MAP_VIEW, *COMMON)
+    return (*_spec(page).params, *MAP_VIEW, *COMMON)
 
 
 def parse_view(page: str, query: Mapping[str, Iterable[str]] | str, atlas: Atlas) -> View:

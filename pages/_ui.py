@@ -11,10 +11,14 @@ from pathlib import Path
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo._errors import DataError
 from geo.assets import ensure_static_assets
+from geo.basemaps import ATTRIBUTION_TEXT, DISCLAIMER
+from geo.errors import DataError
+from geo.formats import FORMATS, LAYER_FORMATS, VIEW_FORMATS
 from geo.load import Atlas, data_signature, load_atlas
-from geo.maps import ATTRIBUTION_TEXT, DISCLAIMER, standalone_html
+from geo.maps import scene_base, scene_layer, standalone_html
+from geo.text import md_escape
+from pages._view import current_view, initial_view, presenting, remember_view
 
 APP_ROOT = Path(__file__).resolve().parent.parent
 MAP_HEIGHT = 620
@@ -61,14 +65,6 @@ def atlas() -> Atlas:
         raise  # not reached: st.stop() ends the run
 
 
-def md_escape(text: object) -> str:
-    """Escape Markdown and HTML in data text before it goes into `st.markdown`."""
-    out = str(text)
-    for ch in "\\`*_{}[]()<>#+-.!|~$":
-        out = out.replace(ch, "\\" + ch)
-    return out
-
-
 def source_links(a: Atlas, ids: str | list[str]) -> str:
     """Return a Markdown list of the sources `ids` (semicolon-separated or a list), escaped, with links."""
     wanted = ids.split(";") if isinstance(ids, str) else ids
@@ -107,13 +103,10 @@ def map_section(a: Atlas, scene):
     """The map column of a page beside a details column (one column in presentation mode): the scene's base map
     with its layer added in place, the map downloads (HTML, PNG, SVG) and the boundary notice under it. Returns
     (what the map reported, the details column)."""
-    from geo.maps import scene_base, scene_layer
-    from pages._view import presenting
-
     large = presenting()  # read now: the downloads build the map later, outside this run
     left, right = st.columns([5, 2], gap="medium") if not large else (st.container(), st.container())
     with left:
-        returned = show_map(lambda: scene_base(a.boundaries, scene, large_text=large), lambda: scene_layer(scene),
+        returned = show_map(lambda: scene_base(a, scene, large_text=large), lambda: scene_layer(scene),
                             page=scene.page)
         if not large:
             image_downloads(a, scene)
@@ -126,19 +119,18 @@ def image_downloads(a: Atlas, scene) -> None:
     drawn with matplotlib (no browser). Built only when clicked."""
     import dataclasses
 
-    from geo.image import render_image
-    from pages._view import current_view
+    from geo.image import IMAGE_FORMATS, render_image
 
     view = current_view(scene.page)
     if view:  # the map as the reader has panned and zoomed it
         scene = dataclasses.replace(scene, values={**scene.values, "lat": view[0], "lon": view[1], "z": view[2]})
-    cols = st.columns(2)
-    for col, fmt, mime in zip(cols, ("png", "svg"), ("image/png", "image/svg+xml")):
+    cols = st.columns(len(IMAGE_FORMATS))
+    for col, fmt in zip(cols, IMAGE_FORMATS):
         col.download_button(
-            f"Image for slides ({fmt.upper()})",
+            FORMATS[fmt].label,
             data=lambda fmt=fmt: render_image(a, scene, fmt),
-            file_name=f"c6-atlas-{scene.page}.{fmt}",
-            mime=mime,
+            file_name=f"c6-atlas-{scene.page}.{FORMATS[fmt].extension}",
+            mime=FORMATS[fmt].mime,
             key=f"{scene.page}_image_{fmt}",
             on_click="ignore",
             help="The view as a 1920×1080 image with title, legend, scale, attribution and sources"
@@ -151,8 +143,6 @@ def show_map(make_base, make_layer, *, page: str, height: int = MAP_HEIGHT) -> d
     the map), opened at the view a link asked for; return what the map reports (last click, centre, zoom) and
     keep the view for the URL. The builders are called again, only when asked, for the HTML download: the
     objects given to streamlit-folium are renamed by it and cannot be rendered again."""
-    from pages._view import initial_view, presenting, remember_view
-
     _static_assets_ready()
     center, zoom = initial_view(page)
     value = st_folium(
@@ -169,10 +159,10 @@ def show_map(make_base, make_layer, *, page: str, height: int = MAP_HEIGHT) -> d
     value = value or {}
     remember_view(page, value)
     st.download_button(
-        "Map as HTML (works offline)",
+        FORMATS["html"].label,
         data=lambda: standalone_html(make_base(), make_layer(), title=f"C6 Atlas · {page}"),
-        file_name=f"c6-atlas-{page}-map.html",
-        mime="text/html",
+        file_name=f"c6-atlas-{page}-map.{FORMATS['html'].extension}",
+        mime=FORMATS["html"].mime,
         key=f"{page}_map_html",
         on_click="ignore",
         help="One file with the map as shown (layers, legend, tooltips); opens in a browser without internet",
@@ -186,7 +176,6 @@ def indicator_upload(a: Atlas, page: str):
 
     The parsed upload is kept in this session only (shared by the Overview and Membership pages), never on disk.
     """
-    from geo._errors import DataError
     from geo.upload import MAX_BYTES, read_indicator
 
     held = st.session_state.get("_my_indicator")
@@ -244,17 +233,16 @@ def boundary_notice(a: Atlas) -> None:
 def download_buttons(build, *, layer: str, filters, key: str, label: str) -> None:
     """Offer `build()` (the filtered frame) as GeoJSON, CSV and GeoPackage, computed only when clicked, and show
     the command line that writes the same file."""
-    from geo.export import FORMATS, command_for, export_bytes
+    from geo.export import command_for, export_bytes
 
-    mime = {"geojson": "application/geo+json", "csv": "text/csv", "gpkg": "application/geopackage+sqlite3"}
-    cols = st.columns(len(FORMATS) + 1)
+    cols = st.columns(len(LAYER_FORMATS) + 1)
     cols[0].markdown(f"**{label}**")
-    for col, fmt in zip(cols[1:], FORMATS):
+    for col, fmt in zip(cols[1:], LAYER_FORMATS):
         col.download_button(
-            fmt.upper() if fmt != "geojson" else "GeoJSON",
+            FORMATS[fmt].label,
             data=lambda fmt=fmt: export_bytes(build(), fmt, layer=layer),
-            file_name=f"{layer}.{fmt}",
-            mime=mime[fmt],
+            file_name=f"{layer}.{FORMATS[fmt].extension}",
+            mime=FORMATS[fmt].mime,
             key=f"{key}_{fmt}",
             on_click="ignore",
         )
@@ -287,17 +275,19 @@ def styled_statuses(frame, status_columns: list[str], labels: dict[str, str]):
 def view_downloads(a: Atlas, *, page: str, query: str, layers: dict) -> None:
     """Offer exactly the view on screen (every visible layer, with a metadata table or sidecar) as a
     GeoPackage, or as ZIPs of GeoJSON or CSV files. Built only when clicked."""
-    from geo.export import VIEW_FORMATS, view_bundle, view_metadata
+    from geo.export import view_bundle, view_metadata
 
-    labels = {"gpkg": "GeoPackage", "geojson": "GeoJSON (zip)", "csv": "CSV (zip)"}
     cols = st.columns(len(VIEW_FORMATS) + 1)
     cols[0].markdown("**This view, all layers**")
-    for col, (fmt, (extension, mime)) in zip(cols[1:], VIEW_FORMATS.items()):
+    for col, fmt in zip(cols[1:], VIEW_FORMATS):
+        f = FORMATS[fmt]
         col.download_button(
-            labels[fmt],
+            f.view_label,
             data=lambda fmt=fmt: view_bundle(layers, fmt, view_metadata(a, page=page, query=query, layers=layers)),
-            file_name=f"c6-atlas-{page}-view.{extension}" if fmt == "gpkg" else f"c6-atlas-{page}-view-{fmt}.{extension}",
-            mime=mime,
+            file_name=f"c6-atlas-{page}-view-{fmt}.{f.view_extension}" if f.bundle_extension
+            else f"c6-atlas-{page}-view.{f.view_extension}",
+            mime=f.view_mime,
             key=f"{page}_view_{fmt}",
             on_click="ignore",
         )
+

@@ -14,14 +14,8 @@ import uuid
 import streamlit as st
 
 from geo.load import Atlas
-from geo.views import format_view, page_params, parse_view
-
-PAGE_FILES = {
-    "overview": "pages/overview.py",
-    "membership": "pages/membership.py",
-    "transport": "pages/transport.py",
-    "energy": "pages/energy.py",
-}
+from geo.text import md_escape
+from geo.views import PAGES, format_view, page_defaults, page_params, parse_view
 
 
 def _query_now() -> dict[str, list[str]]:
@@ -56,14 +50,12 @@ def begin(page: str, atlas: Atlas) -> None:
         else:
             st.session_state.pop("_story", None)
         st.session_state[f"_notices_{page}"] = view.notices
-    from geo.scenes import page_defaults
-
     start = page_defaults(page, atlas)
     for param in page_params(page):  # widgets start from the page's defaults (never from value=/default=)
         if param.key and param.name in start:
             st.session_state.setdefault(param.key, start[param.name])
     for notice in st.session_state.get(f"_notices_{page}", []):
-        st.caption(_md(f"Link: {notice}."))
+        st.caption(md_escape(f"Link: {notice}."))
     if presenting():
         _presentation_css()
         if st.button("Exit presentation", key=f"{page}_exit_present", help="Show the sidebar and controls again"):
@@ -157,23 +149,14 @@ def _pairs(query: str):
     return parse_qsl(query, keep_blank_values=True)
 
 
-DEFAULT_PAGE = "overview"
-"""The page app.py serves at the root; Streamlit answers its own name in a path with "Page not found"."""
-
-
-def page_path(page: str) -> str:
-    """Return the URL path of a page ("" for the default page, served at the root)."""
-    return "" if page == DEFAULT_PAGE else page
-
-
 def link_box(page: str, query: str) -> None:
     """Show the link to this view, with Streamlit's copy button."""
     url = (st.context.url or "").split("?")[0]
     root = url.rstrip("/")
-    for name in PAGE_FILES:
+    for name in PAGES:
         if root.endswith(f"/{name}"):
             root = root[: -len(name) - 1]
-    base = f"{root}/{page_path(page)}"
+    base = f"{root}/{PAGES[page].path}"
     with st.expander("Link to this view"):
         st.code(f"{base}?{query}", language=None, wrap_lines=True)
         st.caption("Opening the link restores this view: filters, date, selection, map centre and zoom, basemap.")
@@ -193,7 +176,7 @@ def _story_bar(page: str, atlas: Atlas) -> None:
     with back:
         if index > 0:
             step_link(atlas, story[0], numbers[index - 1], "◀ Back")
-    text.markdown(f"**Step {index + 1} of {len(numbers)} · {_md(row['title'])}**  \n{_md(row['caption'])}")
+    text.markdown(f"**Step {index + 1} of {len(numbers)} · {md_escape(row['title'])}**  \n{md_escape(row['caption'])}")
     with forward:
         if index < len(numbers) - 1:
             step_link(atlas, story[0], numbers[index + 1], "Next ▶")
@@ -207,7 +190,7 @@ def step_query(atlas: Atlas, story: str, step: int) -> tuple[str, dict[str, str]
     params.update(story=story, step=str(step), nav=uuid.uuid4().hex[:12])
     if presenting():
         params["present"] = "1"
-    return PAGE_FILES[row["page"]], params
+    return PAGES[row["page"]].file, params
 
 
 def step_link(atlas: Atlas, story: str, step: int, label: str) -> None:
@@ -227,8 +210,3 @@ def story_picker(atlas: Atlas) -> None:
         steps = atlas.stories[atlas.stories["story"] == story].assign(_n=lambda f: f["step"].astype(int)).sort_values("_n")
         step_link(atlas, story, int(steps["_n"].iloc[0]), f"{story}: {steps['title'].iloc[0]} ({len(steps)} steps)")
 
-
-def _md(text: object) -> str:
-    from pages._ui import md_escape
-
-    return md_escape(text)

@@ -6,12 +6,16 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from geo.maps import BASEMAPS, country_at
-from geo.memberships import focus_iso3, statuses_as_of, story_lines
-from geo.scenes import CONSULTATIVE as BODY, build_scene
+from geo.joins import country_at
+from geo.memberships import statuses_as_of, story_lines
+from geo.scenes import build_scene
 from geo.styles import status_label
-from pages._ui import atlas, indicator_upload, indicator_value, md_escape, map_section, source_links, sources_panel, view_downloads
+from geo.views import CONSULTATIVE as BODY
+from pages._ui import (
+    atlas, indicator_upload, indicator_value, map_section, md_escape, source_links, sources_panel, view_downloads,
+)
 from pages._view import begin, finish, link_box, presentation_switch, presenting, selection, story_picker, widget_values
+from pages._widgets import basemap_select
 
 a = atlas()
 begin("overview", a)
@@ -28,17 +32,14 @@ with st.sidebar:
         format="YYYY-MM-DD",
         key="overview_as_of",
     )
-    basemap = st.selectbox(
-        "Basemap", list(BASEMAPS), format_func=lambda k: BASEMAPS[k].label, key="overview_basemap"
-    )
+    basemap_select("overview")
     mine = indicator_upload(a, "overview")
     presentation_switch()
     story_picker(a)
 
-focus = focus_iso3(a)
 names = a.country_names()
 scene = build_scene(a, "overview", widget_values("overview"), indicator=mine)
-meetings = scene.facts["meetings"]
+meetings = scene.facts.meetings
 
 clicked, right = map_section(a, scene)
 with right:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from geo.load import TABLE_SPECS, load_atlas
+from geo.load import load_atlas
+from geo.tables import TABLE_SPECS
 
 
 def test_shipped_data_is_valid_and_every_source_is_used():

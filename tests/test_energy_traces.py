@@ -13,7 +13,7 @@ import pytest
 from shapely import wkt
 from shapely.geometry import LineString
 
-from geo._errors import DataError
+from geo.errors import DataError
 from geo.energy import energy_lines
 from geo.lines import along_trace, display_lines, offset_km
 from geo.load import load_atlas

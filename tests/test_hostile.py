@@ -54,7 +54,7 @@ def _views():
 @pytest.mark.parametrize(("page", "values"), _views())
 def test_maps_show_hostile_text_as_text(hostile_atlas, page, values):
     scene = build_scene(hostile_atlas, page, values)
-    html = standalone_html(scene_base(hostile_atlas.boundaries, scene), scene_layer(scene))
+    html = standalone_html(scene_base(hostile_atlas, scene), scene_layer(scene))
     assert EVALUATED not in html  # nothing evaluated by Jinja on the server
     assert "<script>window.__pwned" not in html and "<img src=x" not in html  # no live markup
     assert "${window.__pwned" not in html  # no template-literal expression
@@ -66,7 +66,7 @@ def test_uploaded_names_and_units_are_text(tiny_atlas):
                               file=f"{HOSTILE}.csv")
     for page in ("overview", "membership"):
         scene = build_scene(tiny_atlas, page, indicator=frame)
-        html = standalone_html(scene_base(tiny_atlas.boundaries, scene), scene_layer(scene))
+        html = standalone_html(scene_base(tiny_atlas, scene), scene_layer(scene))
         assert EVALUATED not in html and "<script>window.__pwned" not in html and "<img src=x" not in html
         svg = render_image(tiny_atlas, scene, "svg").decode("utf-8")
         assert "<script>" not in svg and "<img" not in svg

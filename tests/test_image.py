@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from geo.image import _nice_km, image_size, render_image
-from geo.maps import ATTRIBUTION_TEXT
+from geo import marks as mk
+from geo.basemaps import ATTRIBUTION_TEXT
 from geo.scenes import build_scene
 
 
@@ -23,7 +24,7 @@ def test_svg_has_title_legend_scale_attribution_and_sources(tiny_atlas, page):
     assert " km (at " in text  # the scale bar
     assert ATTRIBUTION_TEXT.split(" (")[0] in text
     assert "Sources: " in text and f"Data version {tiny_atlas.version}" in text
-    legend_titles = [m.options["title"] for m in scene.marks if m.kind in ("legend", "category", "choropleth")]
+    legend_titles = [m.title for m in scene.marks if isinstance(m, (mk.Legend, mk.Areas, mk.Choropleth))]
     assert any(t.split(",")[0] in text for t in legend_titles)
 
 

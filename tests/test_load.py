@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from geo._errors import DataError
+from geo.errors import DataError
 from geo.load import DATA_DIR_ENV, data_dir, load_atlas
 from tests.conftest import rows, write_csv
 

@@ -8,17 +8,33 @@ import folium
 import pandas as pd
 import pytest
 
+from geo import marks as mk
 from geo.assets import STATIC_URL, ensure_static_assets, localize
-from geo.joins import countries_with_status
-from geo.maps import BASEMAPS, Legend, add_venue_markers, base_map, category_layer, country_at, escape_text
+from geo.basemaps import BASEMAPS
+from geo.joins import countries_with_status, country_at
+from geo.leaflet import Legend
+from geo.maps import DRAW, base_map, draw_areas, draw_venues
 from geo.memberships import focus_iso3
+from geo.styles import STATUS_STYLES
+from geo.text import escape_text
 
 
-def status_layer(shapes, *, title: str):
+def status_layer(shapes, *, title: str) -> folium.FeatureGroup:
     """Countries filled by membership status, as the Overview and Membership scenes draw them."""
-    from geo.styles import STATUS_STYLES
+    fg = folium.FeatureGroup()
+    draw_areas(fg, mk.Areas(shapes, "status", STATUS_STYLES, title, mk.status_tip))
+    return fg
 
-    return category_layer(shapes, column="status", styles_by_value=STATUS_STYLES, title=title)
+
+def add_venue_markers(fg: folium.FeatureGroup, venues: pd.DataFrame) -> folium.FeatureGroup:
+    draw_venues(fg, mk.Venues(venues))
+    return fg
+
+
+def test_every_mark_class_has_a_folium_and_an_image_drawing():
+    from geo.image import DRAW as IMAGE_DRAW
+
+    assert set(DRAW) == set(mk.MARKS) == set(IMAGE_DRAW)
 
 
 def render(m: folium.Map) -> str:
@@ -26,7 +42,7 @@ def render(m: folium.Map) -> str:
 
 
 def test_base_map_is_offline_and_draws_context(tiny_atlas):
-    m = base_map(tiny_atlas.boundaries, exclude_iso3=focus_iso3(tiny_atlas))
+    m = base_map(tiny_atlas, exclude_iso3=focus_iso3(tiny_atlas))
     html = render(m)
     assert "tile" not in html.lower().replace("tilelayer", "")  # no tile layer at all
     assert "Country RUS" in html and "Country KAZ" not in html
@@ -38,19 +54,19 @@ def test_base_map_is_offline_and_draws_context(tiny_atlas):
 
 
 def test_online_basemap_has_attribution(tiny_atlas):
-    html = render(base_map(tiny_atlas.boundaries, basemap="osm"))
+    html = render(base_map(tiny_atlas, basemap="osm"))
     assert "tile.openstreetmap.org" in html and "OpenStreetMap" in html
 
 
 def test_unknown_basemap_is_named(tiny_atlas):
     with pytest.raises(ValueError, match=r"basemap was 'satellite' but is expected to be in \['plain', 'osm', 'carto-light'\]"):
-        base_map(tiny_atlas.boundaries, basemap="satellite")
+        base_map(tiny_atlas, basemap="satellite")
     assert set(BASEMAPS) == {"plain", "osm", "carto-light"}
 
 
 def test_status_layer_styles_tooltips_and_legend(tiny_atlas):
     shapes = countries_with_status(tiny_atlas, "ca_consultative", "2024-01-01")
-    m = base_map(tiny_atlas.boundaries, exclude_iso3=focus_iso3(tiny_atlas))
+    m = base_map(tiny_atlas, exclude_iso3=focus_iso3(tiny_atlas))
     status_layer(shapes, title="CA Consultative").add_to(m)
     html = render(m)
     assert html.count('"status": "member"') == 5
@@ -73,12 +89,9 @@ def test_data_text_is_escaped_everywhere(tiny_atlas):
     hostile = '<img src=x onerror=alert(1)>`${alert(2)}`\\'
     shapes = countries_with_status(tiny_atlas, "ca_consultative", "2024-01-01")
     shapes.loc[0, "name"] = hostile
-    from geo.maps import status_tooltips
-
-    shapes["tip"] = status_tooltips(shapes)
     layer = status_layer(shapes, title=hostile)
     add_venue_markers(layer, pd.DataFrame([{"lat": 41.0, "lon": 69.0, "label": hostile}]))
-    m = base_map(tiny_atlas.boundaries)
+    m = base_map(tiny_atlas)
     layer.add_to(m)
     html = render(m)
     assert "<img src=x" not in html
@@ -125,7 +138,7 @@ def test_static_assets_written_once(tmp_path):
 def test_standalone_html_inlines_every_asset(tiny_atlas):
     from geo.maps import standalone_html
 
-    m = base_map(tiny_atlas.boundaries, exclude_iso3=focus_iso3(tiny_atlas))
+    m = base_map(tiny_atlas, exclude_iso3=focus_iso3(tiny_atlas))
     layer = status_layer(countries_with_status(tiny_atlas, "ca_consultative", "2024-01-01"), title="CA")
     html = standalone_html(m, layer, title="Overview <b>")
     assert "<title>Overview &lt;b&gt;</title>" in html

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 from geo.export import LAYERS
-from geo.load import DATA_FILES, TABLE_SPECS
+from geo.tables import DATA_FILES, TABLE_SPECS
+from geo.views import PAGES
 from tests.browser_support import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -27,10 +26,9 @@ def test_every_data_file_and_its_columns_documented():
 
 
 def test_every_page_documented():
-    pages = re.findall(r'st\.Page\("(pages/[a-z_]+\.py)"', (REPO / "app.py").read_text())
-    assert pages
-    for page in pages:
-        assert f"`{page}`" in README, page
+    assert PAGES
+    for page in PAGES.values():
+        assert f"`{page.file}`" in README, page.file
 
 
 def test_every_export_layer_documented():

@@ -10,13 +10,13 @@ import pandas as pd
 import pyogrio
 import pytest
 
-from geo._errors import UsageError
+from geo.errors import UsageError
 from geo.cli import main
 from geo.export import Filters, export_frame
-from geo.maps import scene_base, scene_layer, standalone_html
-from geo.scenes import build_scene, page_and_query, page_defaults, scene_for_link
-
-PAGES = ["overview", "membership", "transport", "energy"]
+from geo import marks as mk
+from geo.maps import scene_base, scene_layer, standalone_html, tip_html
+from geo.scenes import build_scene, page_and_query, scene_for_link
+from geo.views import PAGES, page_defaults
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -26,7 +26,7 @@ def test_every_page_builds_a_scene_with_marks_layers_and_cited_sources(tiny_atla
     assert scene.marks and scene.layers
     assert set(scene.sources) <= set(tiny_atlas.sources["id"])
     assert len(scene.sources) == len(set(scene.sources))
-    html = standalone_html(scene_base(tiny_atlas.boundaries, scene), scene_layer(scene))
+    html = standalone_html(scene_base(tiny_atlas, scene), scene_layer(scene))
     assert "atlas-legend" in html
 
 
@@ -55,13 +55,13 @@ def test_transport_scene_layers_are_the_filtered_export(tiny_atlas):
                                                           status=tuple(page_defaults("transport", tiny_atlas)["status"])))
     assert list(scene.layers["routes"]["id"]) == list(expected["id"])
     assert set(scene.layers["routes"]["mode"]) <= {"ferry"}
-    drawn = next(m for m in scene.marks if m.kind == "lines" and m.options["title"] == "Segments")
+    drawn = next(m for m in scene.marks if isinstance(m, mk.Lines) and m.title == "Segments")
     assert list(drawn.frame["id"]) == list(expected["id"])
 
 
 def test_transport_scene_without_a_route_says_so(tiny_atlas):
     scene = build_scene(tiny_atlas, "transport", {"plan": True, "from": "xian", "to": "istanbul", "avoid": ["KAZ", "RUS"]})
-    assert scene.facts["plan"] is None
+    assert scene.facts.plan is None
     assert any(n.startswith("No route:") for n in scene.notices)
     assert "planned_route" not in scene.layers
 
@@ -70,7 +70,8 @@ def test_energy_scene_keeps_unknown_indicator_values_empty(tiny_atlas):
     scene = build_scene(tiny_atlas, "energy")
     indicator = scene.layers["indicator"]
     assert indicator["value"].isna().any()  # no invented values: missing stays missing
-    assert "no data" in " ".join(next(m for m in scene.marks if m.kind == "choropleth").frame["tip"])
+    fill = next(m for m in scene.marks if isinstance(m, mk.Choropleth))
+    assert "no data" in " ".join(tip_html(fill.tip, fill.frame.to_dict("records")))
 
 
 @pytest.mark.parametrize(

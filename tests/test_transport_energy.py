@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 
-from geo._errors import DataError
+from geo.errors import DataError
 from geo.cli import main
 from geo.energy import capacity_totals, energy_lines, filter_energy, latest_indicator, links_of_country
 from geo.load import load_atlas

@@ -6,9 +6,11 @@ import math
 
 import pytest
 
-from geo._errors import DataError
+from geo.errors import DataError
 from geo.scenes import build_scene
-from geo.upload import MAX_BYTES, MAX_ROWS, indicator_shapes, read_indicator
+from geo import marks as mk
+from geo.maps import tip_html
+from geo.upload import MAX_BYTES, MAX_ROWS, indicator_shapes, indicator_tip, read_indicator
 
 
 def read(text: str | bytes, atlas, file: str = "my.csv"):
@@ -86,14 +88,14 @@ def test_shapes_join_focus_and_uploaded_countries(tiny_atlas):
     shapes = indicator_shapes(tiny_atlas, frame, ["KAZ", "AZE"])
     assert sorted(shapes["iso3"]) == ["AZE", "KAZ", "RUS"]
     assert math.isnan(dict(zip(shapes["iso3"], shapes["value"]))["AZE"])
-    tips = " ".join(shapes["tip"])
+    tips = " ".join(tip_html(indicator_tip(frame.attrs["unit"]), shapes.to_dict("records")))
     assert "&lt;b&gt;MW&lt;/b&gt;" in tips and "<b>MW" not in tips and "no data" in tips
 
 
 def test_scene_with_an_upload_draws_and_exports_it(tiny_atlas):
     frame, _ = read("iso3,value\nKAZ,10\nAZE,20\n", tiny_atlas, file="Index.csv")
     scene = build_scene(tiny_atlas, "membership", indicator=frame)
-    assert [m.kind for m in scene.marks][0] == "choropleth"
+    assert isinstance(scene.marks[0], mk.Choropleth)
     assert dict(zip(scene.layers["my_indicator"]["iso3"], scene.layers["my_indicator"]["value"]))["AZE"] == 20
     assert scene.title.startswith("Index (uploaded)")
     assert "countries" in scene.layers  # the statuses are still exported

@@ -1,0 +1,102 @@
+"""Cards: what the atlas says about one selected thing (a node, a segment, an energy link, a country), as plain
+text a page lays out. Words come from `geo.vocab`; numbers are formatted here; an unknown value says so."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from geo import vocab
+from geo.energy import links_of_country
+from geo.lines import THROUGH_WAYPOINTS
+from geo.load import Atlas
+from geo.measure import SEA, format_parts
+
+
+@dataclass(frozen=True)
+class Card:
+    """One selected thing: a title, lines of (label, text) (a label is shown in bold; "" for none), a `lead` line
+    in bold, captions (notes) and the sources behind it."""
+
+    title: str
+    lines: list[tuple[str, str]] = field(default_factory=list)
+    lead: str = ""
+    captions: list[str] = field(default_factory=list)
+    sources: str = ""
+
+
+def _capacity(row) -> str:
+    if pd.notna(row["capacity"]):
+        return f"capacity {row['capacity']:,g} {row['capacity_unit']}"
+    return "capacity unknown"
+
+
+def _opened(row) -> str:
+    return f" · opened {row['opened']}" if row["opened"] else ""
+
+
+def node_card(atlas: Atlas, node_id: str) -> Card:
+    """The card of a port, border crossing or hub."""
+    r = atlas.nodes.set_index("id").loc[node_id]
+    names = atlas.country_names()
+    line = (f"{vocab.NODE_KIND.label(r['kind'])} in {names.get(r['iso3'], r['iso3'])} · "
+            f"{vocab.INFRA_STATUS.label(r['status'])}{_opened(r)} · {_capacity(r)}")
+    return Card(r["name"], [("", line)], captions=[r["note"]] if r["note"] else [], sources=r["sources"])
+
+
+def segment_card(atlas: Atlas, lines: pd.DataFrame, segment_id: str) -> Card:
+    """The card of a transport segment (`lines`: `geo.transport.route_lines`)."""
+    r = lines.set_index("id").loc[segment_id]
+    names = {**atlas.country_names(), SEA: "sea"}
+    published = f"{r['published_length_km']:,.1f} km" if pd.notna(r["published_length_km"]) else "none"
+    line = (f"{vocab.MODE.label(r['mode'])} · {vocab.CORRIDOR.label(r['corridor'])} · "
+            f"{vocab.INFRA_STATUS.label(r['status'])}{_opened(r)} · {_capacity(r)}")
+    return Card(
+        r["name"], [("", line), ("Km by country", format_parts(r["km_by_country"], names))],
+        lead=f"Geodesic length {r['length_km']:,.0f} km (approximate, through the waypoints) · published: {published}",
+        captions=[f"Waypoints: {r['waypoints']}", *([r["note"]] if r["note"] else [])],
+        sources=f"{r['sources']};{r['geometry_sources']}",
+    )
+
+
+def energy_card(atlas: Atlas, lines: pd.DataFrame, link_id: str) -> Card:
+    """The card of a pipeline or power link (`lines`: `geo.energy.energy_lines`)."""
+    r = lines.set_index("id").loc[link_id]
+    names = {**atlas.country_names(), SEA: "sea"}
+    capacity = f"{r['capacity']:,g} {r['capacity_unit']}" if pd.notna(r["capacity"]) else "unknown"
+    published = f"{r['published_length_km']:,.0f} km" if pd.notna(r["published_length_km"]) else "none"
+    head = (f"{vocab.COMMODITY.label(r['commodity'])} {vocab.ENERGY_KIND.label(r['kind']).lower()} · "
+            f"{vocab.ENERGY_STATUS.label(r['status'])}{_opened(r)}"
+            + (f" · agreement {r['agreement_date']}" if r["agreement_date"] else ""))
+    if r["drawn_from"] == THROUGH_WAYPOINTS:
+        drawn = f"Drawn through the named waypoints: {r['waypoints']}"
+    else:
+        drawn = (f"Drawn along a {r['drawn_from']}. Named points on the way: {r['waypoints']} (the farthest lies "
+                 f"{r['waypoint_offset_km']:,.1f} km from the drawn line).")
+    return Card(
+        r["name"], [("", head), ("", f"Capacity: {capacity} · operator: {r['operator'] or 'unknown'}"),
+                    ("Km by country", format_parts(r["km_by_country"], names))],
+        lead=f"Length: published {published} · computed {r['length_km']:,.0f} km (geodesic along the drawn line)",
+        captions=[drawn, *([r["note"]] if r["note"] else [])],
+        sources=f"{r['sources']};{r['geometry_sources']}",
+    )
+
+
+def country_energy_card(atlas: Atlas, lines: pd.DataFrame, iso3: str) -> Card:
+    """Everything among `lines` that starts, ends or passes in a country, and the countries the links not yet
+    operational would add."""
+    names = atlas.country_names()
+    touching = links_of_country(lines, iso3)
+    now = touching[touching["status"] == "operational"]
+    future = touching[touching["status"] != "operational"]
+    reach_now = {c for cell in now["countries"] for c in cell.split(";") if c} - {iso3}
+    reach_all = {c for cell in touching["countries"] for c in cell.split(";") if c} - {iso3}
+    added = sorted(reach_all - reach_now, key=lambda c: names.get(c, c))
+    planned = ", ".join(f"{n} ({vocab.ENERGY_STATUS.label(s).lower()})" for n, s in zip(future["name"], future["status"]))
+    return Card(names[iso3], [
+        ("Operational", ", ".join(now["name"]) or "none"),
+        ("Not yet operational", planned or "none"),
+        ("If the links not yet operational were built", "they would add direct connections to "
+         + (", ".join(names.get(c, c) for c in added) or "no new country")),
+    ])

@@ -1,0 +1,149 @@
+"""Scenes: what a page's map shows for a view, built without any renderer, so the page, the HTML download, the
+slide image and ``python -m geo export --view`` all draw and export exactly the same thing.
+
+A scene is built from a page name and the view's values (`geo.views` parameter names → values; missing ones take
+the page's defaults) by the page's scene module (``geo.scenes.<page>``, named in the page registry). It holds the
+marks to draw (`geo.marks`), the visible layers to export, the sources behind them, how the map is framed and the
+page's facts (a dataclass per page). Coordinates are EPSG:4326 throughout; lengths are geodesic km.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import pandas as pd
+
+from geo import marks as mk
+from geo import styles
+from geo.errors import UsageError
+from geo.load import Atlas
+from geo.views import PAGES, DEFAULT_PAGE, format_view, page_defaults, parse_view
+
+
+@dataclass(frozen=True)
+class Frame:
+    """How a scene's map is framed: countries its own marks draw (left out of the context layer), and what the
+    first view fits (countries, or a box west, south, east, north in degrees)."""
+
+    exclude_iso3: tuple[str, ...] = ()
+    fit_iso3: tuple[str, ...] = ()
+    fit_bounds: tuple[float, float, float, float] | None = None
+
+
+@dataclass
+class Scene:
+    """What a page's map shows for one view, and what goes with it."""
+
+    page: str
+    title: str
+    values: dict
+    marks: list[mk.Mark]
+    layers: dict[str, pd.DataFrame]
+    sources: list[str]
+    frame: Frame
+    notices: list[str] = field(default_factory=list)
+    facts: Any = None
+    """The page's own facts (a dataclass defined in the page's scene module)."""
+
+    def source_line(self, atlas: Atlas, limit: int = 4) -> str:
+        """Return a one-line credit of the sources behind the scene (publishers, most cited first)."""
+        table = atlas.sources.set_index("id")
+        counts: dict[str, int] = {}
+        for sid in self.sources:
+            if sid in table.index:
+                publisher = table.at[sid, "publisher"] or table.at[sid, "title"]
+                counts[publisher] = counts.get(publisher, 0) + 1
+        ranked = sorted(counts, key=lambda p: (-counts[p], p))
+        shown = "; ".join(ranked[:limit]) + (f"; and {len(ranked) - limit} more" if len(ranked) > limit else "")
+        return f"Sources: {shown or 'none'} ({len(set(self.sources))} sources). Data version {atlas.version}."
+
+
+INDICATOR_PAGES = ("overview", "membership")
+"""Pages whose countries an uploaded indicator can colour."""
+
+
+def build_scene(
+    atlas: Atlas, page: str, values: Mapping[str, object] | None = None, *, indicator: pd.DataFrame | None = None
+) -> Scene:
+    """Return the scene of `page` for the view `values` (parameter name → value, as `geo.views.parse_view`
+    gives; missing ones take the page's defaults). Scenes are remembered per loaded atlas (the last 64 views), so
+    returning to a view costs nothing; a returned scene is shared: treat it as read-only.
+
+    Parameters
+    ----------
+    indicator : pandas.DataFrame, optional
+        An uploaded indicator (`geo.upload.read_indicator`: iso3, value, year); on the Overview and Membership
+        pages it replaces the status fill by a choropleth and is exported as the ``my_indicator`` layer.
+    """
+    full = {**page_defaults(page, atlas), **{k: v for k, v in (values or {}).items() if v is not None}}
+    key = ("scene", page, tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in full.items())))
+    scene = atlas.memo(key, lambda: _build(atlas, page, full), limit=64)
+    if indicator is not None and page in INDICATOR_PAGES:
+        return _with_indicator(atlas, scene, indicator)
+    return scene
+
+
+def _build(atlas: Atlas, page: str, values: dict) -> Scene:
+    scene = importlib.import_module(PAGES[page].scene).build(atlas, values)
+    scene.sources = list(dict.fromkeys(scene.sources))
+    return scene
+
+
+def page_and_query(link: str) -> tuple[str, str]:
+    """Split a permalink into (page, query string without ``?``).
+
+    Accepts a whole link (``http://host/transport?mode=ferry``; the root is the default page), a path with a
+    query (``/energy?...``) or a bare query string with a ``page`` parameter (``?page=transport&mode=ferry``;
+    without one, the default page).
+    """
+    parts = urlsplit(link.strip())
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    named = [v for k, v in pairs if k == "page"]
+    path = parts.path.strip("/").rsplit("/", 1)[-1] if parts.path.strip("/") else ""
+    page = named[0] if named else (path or DEFAULT_PAGE)
+    if page not in PAGES:
+        raise UsageError(f"page {page!r} in the view is not one of {', '.join(PAGES)}")
+    return page, parts.query
+
+
+def scene_for_link(atlas: Atlas, link: str, *, indicator: pd.DataFrame | None = None) -> tuple[Scene, str, list[str]]:
+    """Return (the scene a permalink shows, its normalised query string, notices about ignored parameters)."""
+    page, query = page_and_query(link)
+    view = parse_view(page, query, atlas)
+    scene = build_scene(atlas, page, view.values, indicator=indicator)
+    return scene, format_view(page, view.values), [*view.notices, *scene.notices]
+
+
+def _with_indicator(atlas: Atlas, scene: Scene, indicator: pd.DataFrame) -> Scene:
+    """A copy of `scene` whose countries are coloured by an uploaded indicator (venues kept)."""
+    from geo.upload import indicator_shapes, indicator_tip
+
+    name = str(indicator.attrs.get("name", "My indicator"))
+    unit = str(indicator.attrs.get("unit", ""))
+    shapes = indicator_shapes(atlas, indicator, scene.frame.fit_iso3)
+    venues = [m for m in scene.marks if isinstance(m, mk.Venues)]
+    legend = [mk.Legend("Meetings", [venue_legend()])] if venues else []
+    fill = mk.Choropleth(shapes, f"{name} (uploaded)", indicator_tip(unit), unit=unit)
+    exclude = tuple(dict.fromkeys([*scene.frame.exclude_iso3, *shapes["iso3"]]))
+    return replace(scene, marks=[fill, *venues, *legend], layers={**scene.layers, "my_indicator": shapes},
+                   frame=replace(scene.frame, exclude_iso3=exclude), title=f"{name} (uploaded) · {scene.title}")
+
+
+def venue_legend() -> mk.LegendItem:
+    return mk.LegendItem("Meeting venue (held by then)", styles.VENUE_COLOUR, "dot")
+
+
+def venue_marks(venues: pd.DataFrame) -> list[mk.Mark]:
+    """The venues as a mark, or nothing when there are none."""
+    return [mk.Venues(venues)] if len(venues) else []
+
+
+def ids(cells: str | Iterable[str]) -> list[str]:
+    """Source ids from semicolon-separated cells (or one string), in order, without repeats or blanks."""
+    if isinstance(cells, str):
+        cells = [cells]
+    return list(dict.fromkeys(i for cell in cells for i in str(cell).split(";") if i))

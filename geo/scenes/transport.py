@@ -1,0 +1,100 @@
+"""The Transport page's scene: the corridors' segments and nodes, filtered, with air links and a planned route
+on request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from geo import marks as mk
+from geo import styles, vocab
+from geo.export import Filters, export_frame
+from geo.load import Atlas
+from geo.network import NoRoute, RoutePlan
+from geo.routing import plan_legs, plan_route
+from geo.scenes import Frame, Scene, ids
+from geo.transport import air_lines, filter_nodes, filter_routes, node_points, route_lines
+
+FRAMED_CORRIDORS = ("middle", "middle_southern", "cku")
+"""Corridors the first view fits (the comparisons reach Rotterdam and Shanghai)."""
+
+
+@dataclass(frozen=True)
+class TransportFacts:
+    """What the Transport page shows beside its map."""
+
+    segments: pd.DataFrame
+    nodes: pd.DataFrame
+    lines_all: pd.DataFrame
+    plan: RoutePlan | None
+    legs: pd.DataFrame | None
+    filters: Filters
+
+
+def segment_tip(row) -> tuple[str, list[str]]:
+    status = vocab.INFRA_STATUS.label(row["status"]).lower()
+    return str(row["name"]), [f"{vocab.MODE.label(row['mode'])}, {status}; {row['length_km']:,.0f} km (approximate)"]
+
+
+def air_tip(row) -> tuple[str, list[str]]:
+    operating = {"true": "verified", "false": "suspended"}.get(row["operating_verified"], "unknown")
+    return f"{row['origin_city']} – {row['destination_city']}", [
+        f"{row['carrier'] or 'carrier unknown'}, first flight {row['first_flight'] or 'unknown'}",
+        f"operating: {operating}",
+    ]
+
+
+def build(atlas: Atlas, v: dict) -> Scene:
+    """Return the Transport page's scene for the view `v` (corridor, mode, status, iso3 filters; air links; the
+    route planner's from, to, avoid, exclude, future)."""
+    lines_all = route_lines(atlas)
+    statuses = list(vocab.INFRA_STATUS)
+    segments = filter_routes(lines_all, corridor=v["corridor"], mode=v["mode"], status=v["status"], iso3=v["iso3"])
+    nodes = filter_nodes(node_points(atlas), segments)
+    notices: list[str] = []
+    plan = legs = None
+    if v["plan"]:
+        try:
+            plan = plan_route(atlas, v["from"], v["to"], avoid_iso3=v["avoid"], exclude_modes=v["exclude"],
+                              statuses=statuses if v["future"] else ["operational"])
+            legs = plan_legs(atlas, plan)
+        except NoRoute as exc:
+            notices.append(f"No route: {exc}.")
+    node_labels = nodes.assign(label=[f"{n} ({vocab.NODE_KIND.label(k)}, {vocab.INFRA_STATUS.label(s).lower()})"
+                                      for n, k, s in zip(nodes["name"], nodes["kind"], nodes["status"])])
+    legend = mk.line_legend_items(styles.MODE_COLOURS, vocab.MODE,
+                                  [s for s in statuses if s in set(segments["status"])], segments["mode"])
+    legend += [mk.LegendItem(vocab.NODE_KIND.label(k), c, "dot-outline")
+               for k, c in styles.NODE_COLOURS.items() if k in set(nodes["kind"])]
+    marks: list[mk.Mark] = []
+    if legs is not None:
+        marks.append(mk.Highlight(legs, styles.ROUTE_HIGHLIGHT))
+        legend.append(mk.LegendItem("Planned route", styles.ROUTE_HIGHLIGHT, "line"))
+    air = None
+    if v["air"]:
+        air = air_lines(atlas)
+        status = air["operating_verified"].map({"true": "operational", "false": "stalled"}).fillna("proposed")
+        drawn = air.assign(status=status, kind="air")
+        marks.append(mk.Lines(drawn, "kind", {"air": styles.AIR_COLOUR}, "Air links", air_tip, weight=1.5,
+                              class_prefix="atlas-air"))
+        legend.append(mk.LegendItem("Air link (dotted: status unknown)", styles.AIR_COLOUR, "line"))
+    marks += [
+        mk.Lines(segments, "mode", styles.MODE_COLOURS, "Segments", segment_tip),
+        mk.Points(node_labels, styles.NODE_COLOURS),
+        mk.Legend("Transport network", legend),
+    ]
+    filters = Filters(corridor=tuple(v["corridor"]), mode=tuple(v["mode"]), status=tuple(v["status"]),
+                      iso3=tuple(v["iso3"]))
+    layers: dict[str, pd.DataFrame] = {"routes": export_frame(atlas, "routes", filters), "nodes": nodes}
+    if air is not None:
+        layers["air_links"] = air
+    if legs is not None:
+        layers["planned_route"] = legs
+    sources = ids([*segments["sources"], *segments["geometry_sources"], *nodes["sources"],
+                   *atlas.titr_volumes["sources"], *atlas.transit_times["sources"]])
+    framed = lines_all[lines_all["corridor"].isin(FRAMED_CORRIDORS)]
+    bounds = tuple(float(x) for x in framed.total_bounds)
+    title = "Middle Corridor and comparisons" + (f" · planned route {plan.total_km:,.0f} km" if plan else "")
+    return Scene("transport", title, v, marks, layers, sources, Frame(fit_bounds=bounds), notices,
+                 TransportFacts(segments, nodes, lines_all, plan, legs, filters))
