@@ -1,4 +1,4 @@
-"""Tests for geo.boundaries (on a tiny hand-made topology) and for the shipped data/boundaries.geojson.
+"""Tests for scripts/topology.py (on a tiny hand-made topology) and for the shipped data/boundaries.geojson.
 
 The tiny topology, in quantized units (scale 0.25 degree, translate lon 10, lat 40)::
 
@@ -27,7 +27,7 @@ import pytest
 import shapely
 from shapely.geometry import Point, Polygon
 
-from geo import boundaries as b
+from scripts import topology as b
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"
