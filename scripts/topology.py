@@ -13,7 +13,7 @@ The pipeline behind `build_boundaries`:
 2. keep the features that intersect the *stage* (a longitude/latitude box) and give each a tier:
    ``"focus"``, ``"neighbour"`` or ``"context"``;
 3. choose for every arc the finest tolerance and decimals among the tiers of the countries that own it, and
-   simplify it with Douglas-Peucker, keeping its end points (`douglas_peucker`, `simplify_arcs`);
+   simplify it with Douglas-Peucker (shapely's, which keeps its end points; `simplify_arcs`);
 4. look for simplified arcs that cross or overlap one another (a closed strait, a collapsed island, a ring
    crossing itself), then for polygon parts that cover one another, and simplify the arcs involved again
    at a quarter of their tolerance, until none are left (at most eight rounds);
@@ -289,60 +289,6 @@ def _arc_owners(geometries: Iterable[Mapping[str, Any]], code_property: str) -> 
     return owners
 
 
-def douglas_peucker(points: np.ndarray, tolerance: float) -> np.ndarray:
-    """Simplify a line with the Douglas-Peucker algorithm, keeping its first and last points.
-
-    Parameters
-    ----------
-    points : numpy.ndarray
-        ``(n, 2)`` array of positions (longitude, latitude in degrees for EPSG:4326 data).
-    tolerance : float
-        Largest distance, in the units of `points` (degrees), that a dropped point may lie from the
-        simplified line. ``0`` keeps every point.
-
-    Returns
-    -------
-    numpy.ndarray
-        The kept points, in order; always includes the first and the last. A closed line (first point equal
-        to the last) is measured from its start point, so it keeps at least its farthest point as well.
-
-    Raises
-    ------
-    ValueError
-        If `tolerance` is negative or not finite.
-    """
-    if not math.isfinite(tolerance) or tolerance < 0:
-        raise ValueError(f"tolerance was {tolerance!r} but is expected to be a finite number >= 0 (degrees)")
-    points = np.asarray(points, dtype=float)
-    n = len(points)
-    if n <= 2 or tolerance == 0:
-        return points.copy()
-    keep = np.zeros(n, dtype=bool)
-    keep[0] = keep[-1] = True
-    stack = [(0, n - 1)]
-    while stack:
-        first, last = stack.pop()
-        if last - first < 2:
-            continue
-        start, end = points[first], points[last]
-        inner = points[first + 1 : last]
-        direction = end - start
-        length2 = float(direction @ direction)
-        if length2 == 0.0:
-            nearest = np.broadcast_to(start, inner.shape)
-        else:
-            t = np.clip((inner - start) @ direction / length2, 0.0, 1.0)
-            nearest = start + t[:, None] * direction
-        distance = np.hypot(*(inner - nearest).T)
-        farthest = int(np.argmax(distance))
-        if distance[farthest] > tolerance:
-            split = first + 1 + farthest
-            keep[split] = True
-            stack.append((first, split))
-            stack.append((split, last))
-    return points[keep]
-
-
 def simplify_arcs(
     arcs: Sequence[np.ndarray],
     tolerances: Sequence[float | None],
@@ -352,13 +298,18 @@ def simplify_arcs(
 ) -> list[np.ndarray]:
     """Simplify every arc once with its own tolerance and round its coordinates.
 
+    Each arc is simplified on its own with the Douglas-Peucker algorithm (`shapely.simplify` with
+    ``preserve_topology=False``), which keeps a line's first and last points: arcs that met at a node still
+    meet. A closed arc is measured from its start point, so it keeps at least its farthest point as well.
+
     Parameters
     ----------
     arcs : sequence of numpy.ndarray
         Decoded arcs (`decode_arcs`), longitude/latitude in degrees.
     tolerances : sequence of float or None
-        Douglas-Peucker tolerance per arc, in degrees; ``None`` leaves the arc as it is (used for arcs that
-        no kept feature needs).
+        Douglas-Peucker tolerance per arc, in degrees: the largest distance a dropped point may lie from the
+        simplified arc. ``None`` leaves the arc as it is (used for arcs that no kept feature needs); a
+        tolerance below 1e-7 degrees keeps every point (but still rounds).
     decimals : sequence of int or None, optional
         Decimal places to round each arc's inner points to (``None``: no rounding).
     node_decimals : int, optional
@@ -374,20 +325,30 @@ def simplify_arcs(
     Raises
     ------
     ValueError
-        If the sequences do not have one entry per arc.
+        If the sequences do not have one entry per arc, or a tolerance is negative or not finite.
     """
     if len(tolerances) != len(arcs) or (decimals is not None and len(decimals) != len(arcs)):
         raise ValueError(
             f"expected one tolerance (and one decimals value) per arc: {len(arcs)} arcs, "
             f"{len(tolerances)} tolerances, {'no' if decimals is None else len(decimals)} decimals"
         )
+    bad = {i: t for i, t in enumerate(tolerances) if t is not None and not (math.isfinite(t) and t >= 0)}
+    if bad:
+        raise ValueError(f"tolerances {bad} (arc: value) are expected to be finite numbers >= 0 (degrees)")
+    todo = [i for i, t in enumerate(tolerances) if t is not None and t >= _TINY_TOLERANCE and len(arcs[i]) > 2]
+    lines = shapely.simplify(
+        np.array([shapely.LineString(arcs[i]) for i in todo], dtype=object),
+        np.array([tolerances[i] for i in todo], dtype=float),
+        preserve_topology=False,
+    )
+    counts = shapely.get_num_coordinates(lines)
+    kept = dict(zip(todo, np.split(shapely.get_coordinates(lines), np.cumsum(counts)[:-1]) if todo else []))
     out: list[np.ndarray] = []
     for index, arc in enumerate(arcs):
-        tolerance = tolerances[index]
-        if tolerance is None:
+        if tolerances[index] is None:
             out.append(arc)
             continue
-        simplified = douglas_peucker(arc, tolerance if tolerance >= _TINY_TOLERANCE else 0.0)
+        simplified = kept[index] if index in kept else arc.copy()
         places = None if decimals is None else decimals[index]
         if places is not None:
             simplified = np.round(simplified, places)

@@ -145,23 +145,63 @@ def test_neighbours_of_uses_shared_arcs(topology):
 # --- simplification -------------------------------------------------------------------------------------
 
 
+def simplify_one(points, tolerance):
+    return b.simplify_arcs([np.array(points, dtype=float)], [tolerance])[0]
+
+
 @pytest.mark.parametrize(
     ("points", "tolerance", "expected"),
     [
         ([(0, 0), (1, 0.1), (2, 0)], 0.2, [(0, 0), (2, 0)]),
         ([(0, 0), (1, 0.3), (2, 0)], 0.2, [(0, 0), (1, 0.3), (2, 0)]),
         ([(0, 0), (1, 0.1), (2, 0)], 0.0, [(0, 0), (1, 0.1), (2, 0)]),
+        ([(0, 0), (1, 0), (2, 0)], 0.0, [(0, 0), (1, 0), (2, 0)]),
         ([(0, 0), (1, 1), (2, 0), (1, -0.05), (0, 0)], 0.5, [(0, 0), (1, 1), (2, 0), (0, 0)]),
     ],
-    ids=["drops-close-point", "keeps-far-point", "zero-keeps-all", "closed-line-keeps-ends"],
+    ids=["drops-close-point", "keeps-far-point", "zero-keeps-all", "zero-keeps-collinear", "closed-line-keeps-ends"],
 )
-def test_douglas_peucker(points, tolerance, expected):
-    assert b.douglas_peucker(np.array(points, dtype=float), tolerance).tolist() == [list(p) for p in expected]
+def test_simplify_arcs_douglas_peucker(points, tolerance, expected):
+    assert simplify_one(points, tolerance).tolist() == [list(p) for p in expected]
 
 
-def test_douglas_peucker_rejects_negative_tolerance():
-    with pytest.raises(ValueError, match=r"tolerance was -1.0 but is expected to be a finite number >= 0"):
-        b.douglas_peucker(np.zeros((3, 2)), -1.0)
+def _random_arcs(seed: int, count: int = 300) -> list[np.ndarray]:
+    rng = np.random.default_rng(seed)
+    arcs = []
+    for _ in range(count):
+        arc = np.cumsum(rng.normal(scale=0.05, size=(int(rng.integers(2, 80)), 2)), axis=0) + (60.0, 40.0)
+        arcs.append(np.vstack([arc, arc[:1]]) if rng.random() < 0.2 else arc)  # some closed, like islands
+    return arcs
+
+
+@pytest.mark.parametrize("tolerance", [0.005, 0.02, 0.05, 0.2])
+def test_simplify_arcs_properties(tolerance):
+    """Kept points are a subsequence of the arc with both ends; every dropped point lies within the tolerance of
+    the simplified arc; an arc with a point farther than the tolerance from its chord keeps an inner point."""
+    arcs = _random_arcs(seed=int(tolerance * 1000))
+    for arc, simplified in zip(arcs, b.simplify_arcs(arcs, [tolerance] * len(arcs))):
+        assert simplified[0].tolist() == arc[0].tolist() and simplified[-1].tolist() == arc[-1].tolist()
+        position = 0
+        for point in simplified[1:]:  # each kept point is found further along the arc: a subsequence
+            position += 1 + int(np.flatnonzero((arc[position + 1 :] == point).all(axis=1))[0])
+        assert position == len(arc) - 1 or len(simplified) == 1  # a small closed arc collapses onto its node
+        line = shapely.LineString(simplified) if len(simplified) > 1 else shapely.Point(simplified[0])
+        assert shapely.distance(line, shapely.points(arc)).max() <= tolerance + 1e-12
+        if len(arc) > 2 and not np.array_equal(arc[0], arc[-1]):
+            chord = shapely.LineString(arc[[0, -1]])
+            if shapely.distance(chord, shapely.points(arc)).max() > tolerance:
+                assert len(simplified) > 2
+
+
+def test_simplify_arcs_rounds_nodes_and_leaves_unneeded_arcs_alone():
+    arcs = [np.array([(0.123456, 0.0), (0.5, 0.3333), (0.5, 0.3334), (1.0, 0.987654)]), np.array([(5.0, 5.0)] * 2)]
+    rounded, untouched = b.simplify_arcs(arcs, [0.0, None], decimals=[2, None], node_decimals=3)
+    assert rounded.tolist() == [[0.123, 0.0], [0.5, 0.33], [1.0, 0.988]]  # ends to 3 places, inner to 2, no repeats
+    assert untouched is arcs[1]
+
+
+def test_simplify_arcs_rejects_negative_tolerance():
+    with pytest.raises(ValueError, match=r"tolerances \{1: -1.0\} \(arc: value\) are expected to be finite numbers >= 0"):
+        b.simplify_arcs([np.zeros((3, 2)), np.zeros((3, 2))], [0.1, -1.0])
 
 
 def test_shared_edge_is_identical_for_neighbours_with_different_tolerances(topology):
