@@ -79,7 +79,6 @@ if str(REPO_ROOT) not in sys.path:
 
 import geopandas as gpd
 import shapely
-from shapely.geometry import mapping
 
 from scripts.topology import build_boundaries, neighbours_of
 
@@ -197,17 +196,11 @@ def capitals(codes: Sequence[str]) -> dict[str, tuple[str, float, float]]:
 
 
 def geojson_bytes(boundaries: gpd.GeoDataFrame) -> bytes:
-    """Serialise boundaries as a compact GeoJSON FeatureCollection (UTF-8, no whitespace, EPSG:4326)."""
-    features = [
-        {
-            "type": "Feature",
-            "properties": {"iso3": row.iso3, "name": row.name, "tier": row.tier},
-            "geometry": mapping(row.geometry),
-        }
-        for row in boundaries.itertuples(index=False)
-    ]
-    collection = {"type": "FeatureCollection", "features": features}
-    return json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    """Serialise boundaries as a compact GeoJSON FeatureCollection (UTF-8, no whitespace, EPSG:4326).
+
+    Features carry the columns as properties, in column order, and no ``id`` member.
+    """
+    return boundaries.to_json(drop_id=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def countries_csv_bytes(boundaries: gpd.GeoDataFrame, capital_rows: Mapping[str, tuple[str, float, float]]) -> bytes:
