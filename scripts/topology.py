@@ -280,7 +280,8 @@ def simplify_arcs(
 
     Each arc is simplified on its own with the Douglas-Peucker algorithm (`shapely.simplify` with
     ``preserve_topology=False``), which keeps a line's first and last points: arcs that met at a node still
-    meet. A closed arc is measured from its start point, so it keeps at least its farthest point as well.
+    meet. A closed arc is measured from its start point: it keeps its farthest point, unless the whole arc lies
+    within the tolerance of its start (then it collapses onto that node; `find_arc_conflicts` reports it).
 
     Parameters
     ----------
