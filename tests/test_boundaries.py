@@ -1,4 +1,5 @@
-"""Tests for geo.boundaries (on a tiny hand-made topology) and for the shipped data/boundaries.geojson.
+"""Tests for scripts/topology.py and scripts/boundaries.py (on a tiny hand-made topology) and for the shipped
+data/boundaries.geojson.
 
 The tiny topology, in quantized units (scale 0.25 degree, translate lon 10, lat 40)::
 
@@ -27,7 +28,8 @@ import pytest
 import shapely
 from shapely.geometry import Point, Polygon
 
-from geo import boundaries as b
+from scripts import boundaries as b
+from scripts import topology as topo
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"
@@ -102,14 +104,14 @@ def coords_of(geometry) -> set[tuple[float, float]]:
 
 @pytest.mark.parametrize("quantized", [True, False], ids=["quantized", "absolute"])
 def test_decode_arcs_undoes_delta_encoding_and_transform(quantized):
-    arcs = b.decode_arcs(make_topology(quantized=quantized))
+    arcs = topo.decode_arcs(make_topology(quantized=quantized))
     assert len(arcs) == len(ARCS_GRID)
     for decoded, grid in zip(arcs, ARCS_GRID):
         assert decoded.tolist() == [list(p) for p in lonlat(grid)]
 
 
 def test_decode_object_builds_exact_polygons_with_reversed_arc_hole_and_island(topology):
-    gdf = b.decode_object(topology, "countries")
+    gdf = topo.decode_object(topology, "countries")
     assert list(gdf.columns) == ["id", "a3", "name", "geometry"]
     assert gdf.crs == "EPSG:4326"
     assert gdf["id"].tolist() == ["001", "002"]
@@ -129,20 +131,24 @@ def test_decode_object_builds_exact_polygons_with_reversed_arc_hole_and_island(t
 
 def test_decode_errors_name_the_problem(topology):
     with pytest.raises(ValueError, match=r"type 'Topology', found 'FeatureCollection'"):
-        b.decode_arcs({"type": "FeatureCollection"})
+        topo.decode_arcs({"type": "FeatureCollection"})
     with pytest.raises(ValueError, match=r"object 'nope' is not in the topology; it has \['countries'\]"):
-        b.decode_object(topology, "nope")
+        topo.decode_object(topology, "nope")
     broken = {**topology, "arcs": [[[0, 0]]]}
     with pytest.raises(ValueError, match=r"arc 0 has 1 position\(s\)"):
-        b.decode_arcs(broken)
+        topo.decode_arcs(broken)
 
 
 def test_neighbours_of_uses_shared_arcs(topology):
-    assert b.neighbours_of(topology, ["AAA"]) == {"BBB"}
-    assert b.neighbours_of(topology, ["AAA", "BBB"]) == set()
+    assert topo.neighbours_of(topology, ["AAA"]) == {"BBB"}
+    assert topo.neighbours_of(topology, ["AAA", "BBB"]) == set()
 
 
 # --- simplification -------------------------------------------------------------------------------------
+
+
+def simplify_one(points, tolerance):
+    return topo.simplify_arcs([np.array(points, dtype=float)], [tolerance])[0]
 
 
 @pytest.mark.parametrize(
@@ -151,17 +157,55 @@ def test_neighbours_of_uses_shared_arcs(topology):
         ([(0, 0), (1, 0.1), (2, 0)], 0.2, [(0, 0), (2, 0)]),
         ([(0, 0), (1, 0.3), (2, 0)], 0.2, [(0, 0), (1, 0.3), (2, 0)]),
         ([(0, 0), (1, 0.1), (2, 0)], 0.0, [(0, 0), (1, 0.1), (2, 0)]),
+        ([(0, 0), (1, 0), (2, 0)], 0.0, [(0, 0), (1, 0), (2, 0)]),
         ([(0, 0), (1, 1), (2, 0), (1, -0.05), (0, 0)], 0.5, [(0, 0), (1, 1), (2, 0), (0, 0)]),
     ],
-    ids=["drops-close-point", "keeps-far-point", "zero-keeps-all", "closed-line-keeps-ends"],
+    ids=["drops-close-point", "keeps-far-point", "zero-keeps-all", "zero-keeps-collinear", "closed-line-keeps-ends"],
 )
-def test_douglas_peucker(points, tolerance, expected):
-    assert b.douglas_peucker(np.array(points, dtype=float), tolerance).tolist() == [list(p) for p in expected]
+def test_simplify_arcs_douglas_peucker(points, tolerance, expected):
+    assert simplify_one(points, tolerance).tolist() == [list(p) for p in expected]
 
 
-def test_douglas_peucker_rejects_negative_tolerance():
-    with pytest.raises(ValueError, match=r"tolerance was -1.0 but is expected to be a finite number >= 0"):
-        b.douglas_peucker(np.zeros((3, 2)), -1.0)
+def _random_arcs(seed: int, count: int = 300) -> list[np.ndarray]:
+    rng = np.random.default_rng(seed)
+    arcs = []
+    for _ in range(count):
+        arc = np.cumsum(rng.normal(scale=0.05, size=(int(rng.integers(2, 80)), 2)), axis=0) + (60.0, 40.0)
+        arcs.append(np.vstack([arc, arc[:1]]) if rng.random() < 0.2 else arc)  # some closed, like islands
+    return arcs
+
+
+@pytest.mark.parametrize("tolerance", [0.005, 0.02, 0.05, 0.2])
+def test_simplify_arcs_properties(tolerance):
+    """Kept points are a subsequence of the arc with both ends; every dropped point lies within the tolerance of
+    the simplified arc; an arc with a point farther than the tolerance from its chord keeps an inner point."""
+    arcs = _random_arcs(seed=int(tolerance * 1000))
+    for arc, simplified in zip(arcs, topo.simplify_arcs(arcs, [tolerance] * len(arcs))):
+        assert simplified[0].tolist() == arc[0].tolist() and simplified[-1].tolist() == arc[-1].tolist()
+        position = 0
+        for point in simplified[1:]:  # each kept point is found further along the arc: a subsequence
+            position += 1 + int(np.flatnonzero((arc[position + 1 :] == point).all(axis=1))[0])
+        assert position == len(arc) - 1 or len(simplified) == 1  # a small closed arc collapses onto its node
+        line = shapely.LineString(simplified) if len(simplified) > 1 else shapely.Point(simplified[0])
+        assert shapely.distance(line, shapely.points(arc)).max() <= tolerance + 1e-12
+        if len(arc) > 2 and not np.array_equal(arc[0], arc[-1]):
+            chord = shapely.LineString(arc[[0, -1]])
+            if shapely.distance(chord, shapely.points(arc)).max() > tolerance:
+                assert len(simplified) > 2
+
+
+def test_simplify_arcs_rounds_nodes_and_leaves_unneeded_arcs_alone():
+    arcs = [np.array([(0.123456, 0.0), (0.5, 0.3333), (0.5, 0.3334), (1.0, 0.987654)]), np.array([(5.0, 5.0)] * 2)]
+    rounded, untouched = topo.simplify_arcs(arcs, [0.0, None], decimals=[2, None], node_decimals=3)
+    assert rounded.tolist() == [[0.123, 0.0], [0.5, 0.33], [1.0, 0.988]]  # ends to 3 places, inner to 2, no repeats
+    assert untouched is arcs[1]
+
+
+def test_simplify_arcs_rejects_negative_tolerance():
+    with pytest.raises(
+        ValueError, match=r"tolerances \{1: -1.0\} \(arc: value\) are expected to be finite numbers >= 0"
+    ):
+        topo.simplify_arcs([np.zeros((3, 2)), np.zeros((3, 2))], [0.1, -1.0])
 
 
 def test_shared_edge_is_identical_for_neighbours_with_different_tolerances(topology):
@@ -184,7 +228,7 @@ def test_shared_edge_is_identical_for_neighbours_with_different_tolerances(topol
 
 def test_per_polygon_simplification_would_overlap(topology):
     """The control: simplifying B's polygon on its own at its own tolerance cuts into A."""
-    raw = b.decode_object(topology, "countries").geometry
+    raw = topo.decode_object(topology, "countries").geometry
     alone = shapely.simplify(raw[1], 0.5, preserve_topology=True)
     assert alone.intersection(raw[0]).area > 0.01
 
