@@ -218,7 +218,13 @@ def _state(frame) -> str:
 
 
 def browser_figures(baseline_files: dict[str, Path]) -> dict:
-    from tests.browser_support import chromium_executable, open_browser, streamlit_server, wait_until_settled, watch_page
+    from tests.browser_support import (
+        chromium_executable,
+        open_browser,
+        streamlit_server,
+        wait_until_settled,
+        watch_page,
+    )
 
     exe = chromium_executable()
     if exe is None:
@@ -267,7 +273,7 @@ def browser_figures(baseline_files: dict[str, Path]) -> dict:
                 try:
                     page.locator("path.leaflet-interactive").first.wait_for(state="attached", timeout=60_000)
                     base_ms.append((time.perf_counter() - start) * 1000)
-                except Exception:  # noqa: BLE001 - a baseline that never draws offline is a figure too
+                except Exception:
                     base_ms.append(float("nan"))
                 context.close()
             out[name] = {"drawn_ms": drawn, "updated_ms": updated, "in_place": all(kept), "problems": problems,

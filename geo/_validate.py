@@ -15,8 +15,8 @@ from urllib.parse import urlparse
 import numpy as np
 import pandas as pd
 
-from geo.errors import Problem
 from geo.dates import EXPECTED_DATE, is_partial_date
+from geo.errors import Problem
 
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -29,7 +29,7 @@ def split_list(value: str) -> list[str]:
 
 
 @dataclass(frozen=True)
-class Context:  # noqa: D101 - documented by its fields
+class Context:
     """What cross-file checks need: the known ISO codes, source ids and body ids."""
 
     iso3: Collection[str] = ()

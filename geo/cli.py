@@ -89,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _route(atlas, args) -> int:
     import json
 
-    from geo.routing import plan_geojson, plan_text, plan_route
+    from geo.routing import plan_geojson, plan_route, plan_text
 
     bad = [m for m in args.exclude_mode if m not in vocab.MODE] + [s for s in args.status if s not in vocab.INFRA_STATUS]
     if bad:

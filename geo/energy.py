@@ -15,6 +15,7 @@ import pandas as pd
 from geo.lines import build_lines, filter_lines, measure_lines
 from geo.load import Atlas
 
+
 def _energy_lines(atlas: Atlas) -> gpd.GeoDataFrame:
     lines = build_lines(atlas.energy_links, atlas.energy_waypoints, key="link_id", traces=atlas.energy_traces)
     return measure_lines(lines, atlas.boundaries)

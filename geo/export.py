@@ -21,7 +21,7 @@ import pyogrio
 from geo import vocab
 from geo.dates import parse_as_of, partial_date_start
 from geo.errors import UsageError
-from geo.formats import FORMATS, LAYER_FORMATS
+from geo.formats import FORMATS
 from geo.joins import countries_with_cooperation
 from geo.load import Atlas
 from geo.memberships import in_force
@@ -339,7 +339,7 @@ def view_metadata(
                 cited.extend(i for cell in frame[column] for i in str(cell).split(";") if i)
     ids = list(dict.fromkeys(cited))
     table = atlas.sources.set_index("id")
-    when = generated_at or dt.datetime.now(dt.timezone.utc)
+    when = generated_at or dt.datetime.now(dt.UTC)
     return {
         "page": page,
         "view": f"?{query}",

@@ -22,7 +22,9 @@ class Format:
     mime : str
         Media type of one file of this format.
     label : str
-        Button label.
+        Button label (of a whole view's download, for data formats).
+    short : str
+        Short button label, for a single layer's download beside the view's (e.g. ``GPKG``).
     layer : bool
         Holds one exported layer (a table with or without geometry).
     view : bool
@@ -41,6 +43,7 @@ class Format:
     picture: bool = False
     bundle_extension: str | None = None
     bundle_mime: str | None = None
+    short: str = ""
 
     @property
     def view_extension(self) -> str:
@@ -57,9 +60,10 @@ class Format:
 
 FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("geojson", "geojson", "application/geo+json", "GeoJSON", layer=True, view=True,
-           bundle_extension="zip", bundle_mime="application/zip"),
-    Format("csv", "csv", "text/csv", "CSV", layer=True, view=True, bundle_extension="zip", bundle_mime="application/zip"),
-    Format("gpkg", "gpkg", "application/geopackage+sqlite3", "GeoPackage", layer=True, view=True),
+           bundle_extension="zip", bundle_mime="application/zip", short="GeoJSON"),
+    Format("csv", "csv", "text/csv", "CSV", layer=True, view=True, bundle_extension="zip", bundle_mime="application/zip",
+           short="CSV"),
+    Format("gpkg", "gpkg", "application/geopackage+sqlite3", "GeoPackage", layer=True, view=True, short="GPKG"),
     Format("html", "html", "text/html", "Map as HTML (works offline)", picture=True),
     Format("png", "png", "image/png", "Image for slides (PNG)", picture=True),
     Format("svg", "svg", "image/svg+xml", "Image for slides (SVG)", picture=True),

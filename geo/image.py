@@ -17,16 +17,16 @@ import matplotlib
 
 matplotlib.use("Agg")  # no display: files only (set before pyplot is imported anywhere)
 
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.patches import Patch, Rectangle  # noqa: E402
-from shapely.geometry import box  # noqa: E402
+import matplotlib.pyplot as plt
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Rectangle
+from shapely.geometry import box
 
-from geo import marks as mk  # noqa: E402
-from geo import styles  # noqa: E402
-from geo.basemaps import ATTRIBUTION_TEXT, DISCLAIMER  # noqa: E402
-from geo.formats import FORMATS  # noqa: E402
-from geo.load import Atlas  # noqa: E402
+from geo import marks as mk
+from geo import styles
+from geo.basemaps import ATTRIBUTION_TEXT, DISCLAIMER
+from geo.formats import FORMATS
+from geo.load import Atlas
 
 IMAGE_FORMATS = tuple(name for name, f in FORMATS.items() if f.picture and name != "html")
 NOMINAL_MAP_WIDTH_PX = 960

@@ -169,7 +169,6 @@ class AtlasMap(folium.Map):
         return self.stage_bounds if self.stage_bounds is not None else super().get_bounds()
 
 
-_CONTEXT_CACHE: dict[tuple[int, frozenset], tuple[weakref.ref, str]] = {}
 
 
 class Script(Element):

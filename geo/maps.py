@@ -20,7 +20,15 @@ from geo import styles
 from geo.assets import MAP_CSS, MAP_JS, asset_text, local_url, localize
 from geo.basemaps import ATTRIBUTION, BASEMAPS, DEFAULT_CENTER, DEFAULT_ZOOM
 from geo.leaflet import (
-    AtlasMap, Attribution, ContextLayer, GeoJsonLayer, Legend, Stylesheet, circle_markers, context_json, feature_collection,
+    AtlasMap,
+    Attribution,
+    ContextLayer,
+    GeoJsonLayer,
+    Legend,
+    Stylesheet,
+    circle_markers,
+    context_json,
+    feature_collection,
 )
 from geo.load import Atlas
 from geo.text import escape_text

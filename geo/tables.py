@@ -11,6 +11,7 @@ from geo import _validate as v
 from geo import vocab
 from geo.dates import partial_date_start
 
+
 def _date_order(record: dict[str, str]) -> list[tuple[str | None, str | None, str]]:
     since, until = record.get("since", ""), record.get("until", "")
     if since and until and v.is_partial_date(since) and v.is_partial_date(until):

@@ -18,6 +18,7 @@ from geo.load import Atlas
 from geo.measure import GEOD, distance_km
 from geo.network import build_network
 
+
 def node_points(atlas: Atlas) -> gpd.GeoDataFrame:
     """Return the nodes as points (EPSG:4326)."""
     nodes = atlas.nodes

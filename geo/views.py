@@ -11,9 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlencode
-
 from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl, urlencode
 
 from geo import vocab
 from geo.basemaps import BASEMAPS

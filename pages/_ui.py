@@ -239,7 +239,7 @@ def download_buttons(build, *, layer: str, filters, key: str, label: str) -> Non
     cols[0].markdown(f"**{label}**")
     for col, fmt in zip(cols[1:], LAYER_FORMATS):
         col.download_button(
-            FORMATS[fmt].label,
+            FORMATS[fmt].short,
             data=lambda fmt=fmt: export_bytes(build(), fmt, layer=layer),
             file_name=f"{layer}.{FORMATS[fmt].extension}",
             mime=FORMATS[fmt].mime,

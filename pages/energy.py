@@ -10,7 +10,7 @@ from geo.export import export_frame
 from geo.scenes import build_scene
 from geo.transport import nearest_feature
 from geo.views import page_params
-from pages._ui import atlas, download_buttons, map_section, md_escape, sources_panel, view_downloads
+from pages._ui import atlas, download_buttons, map_section, sources_panel, view_downloads
 from pages._view import begin, finish, link_box, presentation_switch, presenting, selection, story_picker, widget_values
 from pages._widgets import basemap_select, metrics, show_card
 

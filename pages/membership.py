@@ -12,8 +12,16 @@ from geo.joins import country_at
 from geo.scenes import build_scene
 from geo.styles import COMPARE_STYLES, status_label
 from pages._ui import (
-    atlas, download_buttons, indicator_upload, indicator_value, map_section, md_escape, source_links, sources_panel,
-    styled_statuses, view_downloads,
+    atlas,
+    download_buttons,
+    indicator_upload,
+    indicator_value,
+    map_section,
+    md_escape,
+    source_links,
+    sources_panel,
+    styled_statuses,
+    view_downloads,
 )
 from pages._view import begin, finish, link_box, presentation_switch, presenting, selection, story_picker, widget_values
 from pages._widgets import basemap_select, event_date_slider

@@ -12,7 +12,14 @@ from geo.scenes import build_scene
 from geo.styles import status_label
 from geo.views import CONSULTATIVE as BODY
 from pages._ui import (
-    atlas, indicator_upload, indicator_value, map_section, md_escape, source_links, sources_panel, view_downloads,
+    atlas,
+    indicator_upload,
+    indicator_value,
+    map_section,
+    md_escape,
+    source_links,
+    sources_panel,
+    view_downloads,
 )
 from pages._view import begin, finish, link_box, presentation_switch, presenting, selection, story_picker, widget_values
 from pages._widgets import basemap_select

@@ -8,7 +8,15 @@ from geo.cards import node_card, segment_card
 from geo.export import export_frame
 from geo.lines import country_km_table
 from geo.scenes import build_scene
-from geo.transport import corridor_journeys, corridor_summary, named_route_lengths, nearest_feature, node_points, published_vs_computed, route_lines
+from geo.transport import (
+    corridor_journeys,
+    corridor_summary,
+    named_route_lengths,
+    nearest_feature,
+    node_points,
+    published_vs_computed,
+    route_lines,
+)
 from pages._ui import atlas, download_buttons, map_section, md_escape, sources_panel, view_downloads
 from pages._view import begin, finish, link_box, presentation_switch, presenting, selection, story_picker, widget_values
 from pages._widgets import basemap_select, metrics, show_card

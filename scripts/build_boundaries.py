@@ -107,8 +107,8 @@ MERGE: dict[str, str] = {}
 DROP: frozenset[str] = frozenset()
 
 GROUPS = {
-    **{code: "Central Asia" for code in ("KAZ", "KGZ", "TJK", "TKM", "UZB")},
-    **{code: "South Caucasus" for code in ("AZE", "ARM", "GEO")},
+    **dict.fromkeys(("KAZ", "KGZ", "TJK", "TKM", "UZB"), "Central Asia"),
+    **dict.fromkeys(("AZE", "ARM", "GEO"), "South Caucasus"),
     "TUR": "Türkiye",
 }
 """Group per focus country; every other country is "context"."""

@@ -21,7 +21,7 @@ from geo import marks as mk
 from geo import styles
 from geo.errors import UsageError
 from geo.load import Atlas
-from geo.views import PAGES, DEFAULT_PAGE, format_view, page_defaults, parse_view
+from geo.views import DEFAULT_PAGE, PAGES, format_view, page_defaults, parse_view
 
 
 @dataclass(frozen=True)
