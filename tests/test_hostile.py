@@ -17,7 +17,6 @@ from geo.load import load_atlas
 from geo.maps import scene_base, scene_layer, standalone_html
 from geo.scenes import build_scene
 from geo.upload import read_indicator
-from tests.conftest import rows, write_csv
 
 HOSTILE = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>`${window.__pwned=3}`{{ "PWN" ~ "ED" }}{% if 1 %}PWN{{ "ED" }}{% endif %}'
 EVALUATED = "PWNED"
@@ -34,14 +33,14 @@ FIELDS = {
 
 
 @pytest.fixture
-def hostile_atlas(tiny_data):
+def hostile_atlas(tiny_data, tiny_tables):
     for name, fields in FIELDS.items():
-        table = rows(name)
+        table = tiny_tables.rows(name)
         key = "iso3" if name == "countries.csv" else "id"
         for which, column in fields:
             row = table[which] if isinstance(which, int) else next(r for r in table if r[key] == which)
             row[column] = HOSTILE
-        write_csv(tiny_data, name, table)
+        tiny_tables.write(name, table)
     return load_atlas(tiny_data)
 
 

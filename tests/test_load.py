@@ -8,7 +8,6 @@ import pytest
 
 from geo._errors import DataError
 from geo.load import DATA_DIR_ENV, data_dir, load_atlas
-from tests.conftest import rows, write_csv
 
 
 def test_tiny_data_loads(tiny_atlas):
@@ -35,21 +34,21 @@ def test_missing_file(tiny_data):
         load_atlas(tiny_data)
 
 
-def test_wrong_columns(tiny_data):
-    table = rows("memberships.csv")
+def test_wrong_columns(tiny_data, tiny_tables):
+    table = tiny_tables.rows("memberships.csv")
     for r in table:
         r["state"] = r.pop("status")
-    write_csv(tiny_data, "memberships.csv", table)
+    tiny_tables.write("memberships.csv", table)
     with pytest.raises(DataError, match=r"memberships\.csv: found 'iso3,body,since,until,note,sources,state', expected the header iso3,body,status.*missing status; unexpected state"):
         load_atlas(tiny_data)
 
 
-def test_unknown_iso_code_and_source_and_status_all_reported(tiny_data):
-    table = rows("memberships.csv")
+def test_unknown_iso_code_and_source_and_status_all_reported(tiny_data, tiny_tables):
+    table = tiny_tables.rows("memberships.csv")
     table[6]["iso3"] = "XYZ"
     table[2]["sources"] = "s-one;nope"
     table[3]["status"] = "membr"
-    write_csv(tiny_data, "memberships.csv", table)
+    tiny_tables.write("memberships.csv", table)
     with pytest.raises(DataError) as info:
         load_atlas(tiny_data)
     message = str(info.value)
@@ -64,10 +63,10 @@ def test_unknown_iso_code_and_source_and_status_all_reported(tiny_data):
     [("2025-11-16", True), ("2029-08", True), ("2029", True), ("2025-02-30", False), ("16.11.2025", False),
      ("2025-13", False), ("", True)],
 )
-def test_dates(tiny_data, value, ok):
-    table = rows("memberships.csv")
+def test_dates(tiny_data, tiny_tables, value, ok):
+    table = tiny_tables.rows("memberships.csv")
     table[0]["until"] = value
-    write_csv(tiny_data, "memberships.csv", table)
+    tiny_tables.write("memberships.csv", table)
     if ok:
         load_atlas(tiny_data)
     else:
@@ -75,43 +74,43 @@ def test_dates(tiny_data, value, ok):
             load_atlas(tiny_data)
 
 
-def test_until_before_since(tiny_data):
-    table = rows("memberships.csv")
+def test_until_before_since(tiny_data, tiny_tables):
+    table = tiny_tables.rows("memberships.csv")
     table[0]["until"] = "2017"
-    write_csv(tiny_data, "memberships.csv", table)
+    tiny_tables.write("memberships.csv", table)
     with pytest.raises(DataError, match=r"row 1 \(line 2\), column 'until': found '2017', expected a date after since \(2018-03-15\)"):
         load_atlas(tiny_data)
 
 
-def test_overlapping_periods(tiny_data):
-    table = rows("memberships.csv")
+def test_overlapping_periods(tiny_data, tiny_tables):
+    table = tiny_tables.rows("memberships.csv")
     table[6]["since"] = "2025-01-01"  # AZE member from 2025-01-01 overlaps guest_of_honour until 2025-11-16
-    write_csv(tiny_data, "memberships.csv", table)
+    tiny_tables.write("memberships.csv", table)
     with pytest.raises(DataError, match=r"row 7 \(line 8\), column 'since': found '2025-01-01', expected a period of AZE in ca_consultative that does not overlap row 6"):
         load_atlas(tiny_data)
 
 
-def test_proposal_has_no_members(tiny_data):
-    table = rows("memberships.csv")
+def test_proposal_has_no_members(tiny_data, tiny_tables):
+    table = tiny_tables.rows("memberships.csv")
     table[0]["body"] = "5plus3"
-    write_csv(tiny_data, "memberships.csv", table)
+    tiny_tables.write("memberships.csv", table)
     with pytest.raises(DataError, match=r"row 1 \(line 2\), column 'body': found '5plus3', expected a body that exists \(a proposal has no members\)"):
         load_atlas(tiny_data)
 
 
-def test_unknown_body(tiny_data):
-    table = rows("memberships.csv")
+def test_unknown_body(tiny_data, tiny_tables):
+    table = tiny_tables.rows("memberships.csv")
     table[0]["body"] = "nato"
-    write_csv(tiny_data, "memberships.csv", table)
+    tiny_tables.write("memberships.csv", table)
     with pytest.raises(DataError, match=r"column 'body': found 'nato', expected a body id from bodies\.csv"):
         load_atlas(tiny_data)
 
 
-def test_duplicate_source_id_and_bad_url(tiny_data):
-    table = rows("sources.csv")
+def test_duplicate_source_id_and_bad_url(tiny_data, tiny_tables):
+    table = tiny_tables.rows("sources.csv")
     table[1]["id"] = "s-one"
     table[0]["url"] = "javascript:alert(1)"
-    write_csv(tiny_data, "sources.csv", table)
+    tiny_tables.write("sources.csv", table)
     with pytest.raises(DataError) as info:
         load_atlas(tiny_data)
     message = str(info.value)
@@ -119,19 +118,19 @@ def test_duplicate_source_id_and_bad_url(tiny_data):
     assert "row 1 (line 2), column 'url': found 'javascript:alert(1)', expected an http:// or https:// URL" in message
 
 
-def test_missing_sources_cell(tiny_data):
-    table = rows("countries.csv")
+def test_missing_sources_cell(tiny_data, tiny_tables):
+    table = tiny_tables.rows("countries.csv")
     table[2]["sources"] = ""
-    write_csv(tiny_data, "countries.csv", table)
+    tiny_tables.write("countries.csv", table)
     with pytest.raises(DataError, match=r"countries\.csv: 1 problem\n  - countries\.csv, row 3 \(line 4\), column 'sources': found '', expected a value"):
         load_atlas(tiny_data)
 
 
-def test_coordinates_out_of_range_and_half_empty(tiny_data):
-    table = rows("meetings.csv")
+def test_coordinates_out_of_range_and_half_empty(tiny_data, tiny_tables):
+    table = tiny_tables.rows("meetings.csv")
     table[0]["lat"] = "191"
     table[1]["lon"] = ""
-    write_csv(tiny_data, "meetings.csv", table)
+    tiny_tables.write("meetings.csv", table)
     with pytest.raises(DataError) as info:
         load_atlas(tiny_data)
     message = str(info.value)
@@ -139,10 +138,10 @@ def test_coordinates_out_of_range_and_half_empty(tiny_data):
     assert "row 2 (line 3), column 'lon': found '', expected lat and lon both filled or both empty" in message
 
 
-def test_numbered_meeting_needs_number(tiny_data):
-    table = rows("meetings.csv")
+def test_numbered_meeting_needs_number(tiny_data, tiny_tables):
+    table = tiny_tables.rows("meetings.csv")
     table[0]["number"] = ""
-    write_csv(tiny_data, "meetings.csv", table)
+    tiny_tables.write("meetings.csv", table)
     with pytest.raises(DataError, match=r"row 1 \(line 2\), column 'number': found '', expected a meeting number when numbered is true"):
         load_atlas(tiny_data)
 
@@ -185,11 +184,11 @@ def test_unreadable_geojson(tiny_data):
         load_atlas(tiny_data)
 
 
-def test_problems_of_several_files_together(tiny_data):
+def test_problems_of_several_files_together(tiny_data, tiny_tables):
     (tiny_data / "meetings.csv").unlink()
-    table = rows("bodies.csv")
+    table = tiny_tables.rows("bodies.csv")
     table[0]["kind"] = "club"
-    write_csv(tiny_data, "bodies.csv", table)
+    tiny_tables.write("bodies.csv", table)
     with pytest.raises(DataError) as info:
         load_atlas(tiny_data)
     assert {p.file for p in info.value.problems} == {"meetings.csv", "bodies.csv"}
