@@ -73,21 +73,12 @@ def test_indicator_missing_stays_missing(tiny_atlas):
         ("named_routes.csv", 0, "segments", "xian-aktau;ghost", r"expected ids listed in routes\.csv, separated by ';' \(unknown: ghost\)"),
         ("transit_times.csv", 0, "days_max", "5", r"column 'days_max': found '5', expected at least days_min \(10\)"),
         ("indicators.csv", 1, "value", "n/a", r"column 'value': found 'n/a', expected a number"),
+        ("energy_waypoints.csv", 1, "seq", "1", r"energy_waypoints\.csv, row 2 \(line 3\), column 'seq': found '1', expected a unique link_id \+ seq \(row 1 has btc/1 too\)"),
     ],
 )
 def test_transport_and_energy_validation(tiny_data, tiny_tables, file, row, column, value, message):
-    table = tiny_tables.rows(file)
-    table[row][column] = value
-    tiny_tables.write(file, table)
+    tiny_tables.edit(file, row, column, value)
     with pytest.raises(DataError, match=message):
-        load_atlas(tiny_data)
-
-
-def test_duplicate_waypoint_sequence(tiny_data, tiny_tables):
-    table = tiny_tables.rows("energy_waypoints.csv")
-    table[1]["seq"] = "1"
-    tiny_tables.write("energy_waypoints.csv", table)
-    with pytest.raises(DataError, match=r"energy_waypoints\.csv, row 2 \(line 3\), column 'seq': found '1', expected a unique link_id \+ seq \(row 1 has btc/1 too\)"):
         load_atlas(tiny_data)
 
 
