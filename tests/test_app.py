@@ -30,7 +30,7 @@ def features(args: dict, kind: str = "Polygon") -> list[dict]:
     """Return the GeoJSON features of one geometry kind ("Polygon" covers MultiPolygon; "LineString") added by
     the page's dynamic layer."""
     found = []
-    for blob in re.findall(r"_add\((\{.*?\})\);", args["feature_group"], flags=re.S):
+    for blob in re.findall(r"_add\((\{.*?\})\);", args["feature_group"], flags=re.DOTALL):
         found.extend(f for f in json.loads(blob)["features"] if kind in f["geometry"]["type"])
     return found
 

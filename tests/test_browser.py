@@ -258,7 +258,6 @@ def test_map_html_download_opens_offline(browser, app_url, tmp_path):
 
 def test_view_download_holds_exactly_the_visible_rows(browser, app_url, tmp_path):
     import pyogrio
-
     from playwright.sync_api import expect
 
     context = browser.new_context(viewport={"width": 1400, "height": 1200}, accept_downloads=True)

@@ -13,7 +13,6 @@ from geo.cli import main
 from geo.load import DATA_DIR_ENV
 from tests.browser_support import REPO
 
-
 # Each damage changes the tiny data folder through `tiny_tables` and returns the text the message must hold.
 
 
@@ -24,7 +23,7 @@ def _missing_file(tables):
 
 def _wrong_encoding(tables):
     path = tables.path("countries.csv")
-    path.write_bytes(path.read_bytes().replace("Country KAZ".encode(), "Country Kazaxstán".encode("latin-1")))
+    path.write_bytes(path.read_bytes().replace(b"Country KAZ", "Country Kazaxstán".encode("latin-1")))
     return "countries.csv: expected UTF-8 text (byte"
 
 
@@ -75,5 +74,5 @@ def test_command_line_exits_1_and_names_the_damage(kind, tiny_data, tiny_tables,
 def test_command_line_process_exit_code(tiny_data, tiny_tables):
     _dangling_source(tiny_tables)
     done = subprocess.run([sys.executable, "-m", "geo", "--data-dir", str(tiny_data), "validate"], cwd=REPO,
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 1 and "Traceback" not in done.stderr and "s-gone" in done.stderr

@@ -98,7 +98,7 @@ DAMAGED_FILES = {
         r"sources\.csv: expected a UTF-8 text file \(it looks binary\)",
     ),
     "malformed_csv": (
-        "bodies.csv", write_bytes('id,name\n"unterminated,x\n'.encode()), r"bodies\.csv: expected well-formed CSV",
+        "bodies.csv", write_bytes(b'id,name\n"unterminated,x\n'), r"bodies\.csv: expected well-formed CSV",
     ),
     "unreadable_geojson": (
         "boundaries.geojson", write_bytes(b"{not json"),

@@ -95,7 +95,7 @@ def test_shapes_join_focus_and_uploaded_countries(tiny_atlas):
 def test_scene_with_an_upload_draws_and_exports_it(tiny_atlas):
     frame, _ = read("iso3,value\nKAZ,10\nAZE,20\n", tiny_atlas, file="Index.csv")
     scene = build_scene(tiny_atlas, "membership", indicator=frame)
-    assert [m.kind for m in scene.marks][0] == "choropleth"
+    assert scene.marks[0].kind == "choropleth"
     assert dict(zip(scene.layers["my_indicator"]["iso3"], scene.layers["my_indicator"]["value"]))["AZE"] == 20
     assert scene.title.startswith("Index (uploaded)")
     assert "countries" in scene.layers  # the statuses are still exported
