@@ -29,8 +29,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.browser import CHROMIUM_FLAGS, LOOPBACK, chromium_executable, streamlit_server  # noqa: E402
 from bench.run import DRAWN, MAP_FRAME, PAGES  # noqa: E402  (one definition of what "map drawn" means)
-from tests.browser_support import CHROMIUM_FLAGS, LOOPBACK, chromium_executable, streamlit_server  # noqa: E402
 
 
 def cpu_s(pid: int) -> float:
@@ -179,7 +179,7 @@ def _pct(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -23,6 +23,7 @@ quarter of the baseline's, a filter change updating the map in place (no iframe 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -37,7 +38,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-PAGES = ("overview", "membership", "transport", "energy")
+from geo.views import PAGES as REGISTRY  # noqa: E402 - after the repo root is on sys.path
+
+PAGES = tuple(REGISTRY)
 RUNS = 7
 TARGET_PAYLOAD = 300_000
 TARGET_WARM_MS = 150.0
@@ -91,7 +94,7 @@ def server_page(page: str) -> dict:
         return sum(spent)
 
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=180)
-    at.switch_page(f"pages/{page}.py")
+    at.switch_page(REGISTRY[page].file)
     cold = run(at)
     payload = _payload(at)
     warm = []
@@ -218,7 +221,7 @@ def _state(frame) -> str:
 
 
 def browser_figures(baseline_files: dict[str, Path]) -> dict:
-    from tests.browser_support import (
+    from bench.browser import (
         chromium_executable,
         open_browser,
         streamlit_server,
@@ -287,22 +290,17 @@ def browser_figures(baseline_files: dict[str, Path]) -> dict:
 
 def machine() -> list[str]:
     cpu = "unknown"
-    try:
+    with contextlib.suppress(OSError, StopIteration):
         cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                    if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
     memory = "unknown"
-    try:
+    with contextlib.suppress(OSError, StopIteration):
         kb = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")))
         memory = f"{kb / 1024 / 1024:.1f} GiB"
-    except (OSError, StopIteration):
-        pass
     chromium = "not installed"
-    try:
-        chromium = subprocess.run(["chromium", "--version"], capture_output=True, text=True, timeout=30).stdout.strip()
-    except OSError:
-        pass
+    with contextlib.suppress(OSError):
+        chromium = subprocess.run(["chromium", "--version"], capture_output=True, text=True, timeout=30,
+                                  check=False).stdout.strip()
     packages = ", ".join(f"{p} {version(p)}" for p in ("streamlit", "streamlit-folium", "folium", "geopandas", "shapely",
                                                         "pandas", "matplotlib", "playwright"))
     return [f"machine: {platform.platform()}; {os.cpu_count()} CPUs ({cpu}); memory {memory}",
@@ -334,14 +332,14 @@ def main(argv: list[str] | None = None) -> int:
     for page in PAGES:  # one fresh process per page: cold is really cold
         print(f"server: {page}", file=sys.stderr, flush=True)
         done = subprocess.run([sys.executable, __file__, "--server-page", page], capture_output=True, text=True,
-                              cwd=REPO, env={**os.environ, "PYTHONWARNINGS": "ignore"}, timeout=900)
+                              cwd=REPO, env={**os.environ, "PYTHONWARNINGS": "ignore"}, timeout=900, check=False)
         if done.returncode:
             print(done.stderr[-3000:], file=sys.stderr)
             return 1
         server[page] = json.loads(done.stdout.strip().splitlines()[-1])
 
-    with tempfile.TemporaryDirectory() as folder:
-        folder = Path(folder)
+    with tempfile.TemporaryDirectory() as temporary:
+        folder = Path(temporary)
         full = full_resolution_boundaries(folder)
         baseline, files = {}, {}
         for page in PAGES:

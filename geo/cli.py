@@ -12,7 +12,7 @@ from geo.errors import DataError, UsageError
 from geo.export import FILTER_HELP, LAYERS, export_frame, parse_filters, write_frame
 from geo.formats import FORMATS, LAYER_FORMATS, format_for
 from geo.load import DATA_DIR_ENV, load_atlas
-from geo.network import NoRoute
+from geo.network import NoRouteError
 
 VIEW_OUTPUTS = tuple(name for name, f in FORMATS.items() if f.view or f.picture)
 """What ``export --view`` writes: the view's layers in a data format, or a picture of it."""
@@ -186,7 +186,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"{parser.prog}: error: {exc} (see --help)", file=sys.stderr)
         return 2
-    except NoRoute as exc:
+    except NoRouteError as exc:
         print(f"{parser.prog}: {exc}", file=sys.stderr)
         return 3
     except OSError as exc:

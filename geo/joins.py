@@ -57,7 +57,7 @@ def countries_with_cooperation(
                 cited.setdefault(code, []).extend(sources.split(";"))
     frame["sources"] = [";".join(dict.fromkeys(cited.get(c, []))) for c in frame["iso3"]]
     merged = boundaries[["iso3", "geometry"]].merge(frame, on="iso3", how="inner")
-    columns = [c for c in frame.columns] + ["geometry"]
+    columns = [*frame.columns, "geometry"]
     return gpd.GeoDataFrame(merged[columns], geometry="geometry", crs="EPSG:4326")
 
 

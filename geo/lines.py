@@ -151,10 +151,9 @@ def filter_lines(lines: gpd.GeoDataFrame, *, iso3: Iterable[str] = (), **columns
     """Return the lines matching every filter given (a filter left empty keeps all): each keyword names a
     column and the values it may hold; `iso3` keeps lines whose ``countries`` include one of the codes."""
     keep = pd.Series(True, index=lines.index)
-    for column, wanted in columns.items():
-        wanted = set(wanted)
-        if wanted:
-            keep &= lines[column].isin(wanted)
+    for column, values in columns.items():
+        if set(values):
+            keep &= lines[column].isin(set(values))
     wanted = set(iso3)
     if wanted:
         keep &= lines["countries"].map(lambda c: bool(wanted & set(c.split(";"))))

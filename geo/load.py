@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import os
 import threading
 from dataclasses import dataclass, field
@@ -136,7 +137,7 @@ def _membership_overlaps(df: pd.DataFrame) -> list[Problem]:
                 continue
             spans.append((start, end, int(index) + 1, row))
         spans.sort(key=lambda s: (s[0], s[2]))
-        for (s1, e1, r1, _), (s2, e2, r2, row2) in zip(spans, spans[1:]):
+        for (_, e1, r1, _), (s2, _, r2, row2) in itertools.pairwise(spans):
             if s2 < e1:
                 problems.append(
                     Problem(
@@ -205,8 +206,8 @@ def read_boundaries(folder: Path, ctx: v.Context, problems: list[Problem]) -> gp
     elif gdf.crs.to_epsg() != 4326:
         problems.append(Problem(name, None, None, str(gdf.crs), "coordinates in EPSG:4326 (longitude, latitude)"))
     seen: dict[str, int] = {}
-    for i, (iso3, tier, geom) in enumerate(zip(gdf["iso3"], gdf["tier"], gdf.geometry), start=1):
-        iso3 = "" if iso3 is None else str(iso3)
+    for i, (code, tier, geom) in enumerate(zip(gdf["iso3"], gdf["tier"], gdf.geometry), start=1):
+        iso3 = "" if code is None else str(code)
         if iso3 not in ctx.iso3:
             problems.append(Problem(name, i, "iso3", iso3, "an ISO3 code listed in countries.csv"))
         elif iso3 in seen:

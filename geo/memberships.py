@@ -81,19 +81,11 @@ def _statuses_as_of(atlas: Atlas, body: str, as_of: dt.date, countries: tuple[st
     for code in countries:
         row = by_country.get(code)
         if row is None:
-            records.append(dict(iso3=code, name=names.get(code, code), status=NONE, since="", until="", note="", sources=""))
+            records.append({"iso3": code, "name": names.get(code, code), "status": NONE, "since": "", "until": "",
+                            "note": "", "sources": ""})
         else:
-            records.append(
-                dict(
-                    iso3=code,
-                    name=names.get(code, code),
-                    status=row["status"] or UNKNOWN,
-                    since=row["since"],
-                    until=row["until"],
-                    note=row["note"],
-                    sources=row["sources"],
-                )
-            )
+            records.append({"iso3": code, "name": names.get(code, code), "status": row["status"] or UNKNOWN,
+                            "since": row["since"], "until": row["until"], "note": row["note"], "sources": row["sources"]})
     return pd.DataFrame(records, columns=["iso3", "name", "status", "since", "until", "note", "sources"])
 
 

@@ -6,6 +6,7 @@ Segments are undirected. Lengths are geodesic kilometres on the WGS84 ellipsoid 
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -13,7 +14,7 @@ import networkx as nx
 import pandas as pd
 
 
-class NoRoute(ValueError):
+class NoRouteError(ValueError):
     """No path joins the two nodes under the chosen constraints; the message says which constraints."""
 
 
@@ -104,17 +105,17 @@ def shortest_route(
 
     Raises
     ------
-    NoRoute
+    NoRouteError
         If a node is unknown, lies in an avoided country, or no path exists; the message names the constraints.
     """
     avoid, no_modes, allowed = set(avoid_iso3), set(exclude_modes), set(statuses)
     for node in (origin, destination):
         if node not in graph:
-            raise NoRoute(f"unknown node {node!r}; expected an id from nodes.csv")
+            raise NoRouteError(f"unknown node {node!r}; expected an id from nodes.csv")
         if graph.nodes[node]["iso3"] in avoid:
-            raise NoRoute(f"{graph.nodes[node]['name']} lies in {graph.nodes[node]['iso3']}, which the route must avoid")
+            raise NoRouteError(f"{graph.nodes[node]['name']} lies in {graph.nodes[node]['iso3']}, which the route must avoid")
     if origin == destination:
-        raise NoRoute("origin and destination are the same node")
+        raise NoRouteError("origin and destination are the same node")
     simple = nx.Graph()
     simple.add_nodes_from(n for n, d in graph.nodes(data=True) if d["iso3"] not in avoid)
     for u, v, key, d in graph.edges(keys=True, data=True):
@@ -132,12 +133,12 @@ def shortest_route(
             constraints.append(f"avoiding {', '.join(sorted(avoid))}")
         if no_modes:
             constraints.append(f"without {', '.join(sorted(no_modes))}")
-        raise NoRoute(
+        raise NoRouteError(
             f"no route from {graph.nodes[origin]['name']} to {graph.nodes[destination]['name']} with "
             + "; ".join(constraints)
         ) from None
     legs = []
-    for a, b in zip(path, path[1:]):
+    for a, b in itertools.pairwise(path):
         d = simple[a][b]
         legs.append(Leg(d["key"], d["name"], d["mode"], d["status"], a, b, d["length_km"], d["countries"]))
     countries: list[str] = []

@@ -8,7 +8,7 @@ import geopandas as gpd
 
 from geo.load import Atlas
 from geo.measure import SEA, format_parts
-from geo.network import NoRoute, RoutePlan, shortest_route
+from geo.network import NoRouteError, RoutePlan, shortest_route
 from geo.transport import route_lines, transport_network
 
 
@@ -24,7 +24,7 @@ def plan_route(
     """Return the shortest route between two node ids (see `geo.network.shortest_route`)."""
     unknown = [c for c in avoid_iso3 if c not in set(atlas.countries["iso3"])]
     if unknown:
-        raise NoRoute(f"unknown ISO3 code(s) to avoid: {', '.join(unknown)}")
+        raise NoRouteError(f"unknown ISO3 code(s) to avoid: {', '.join(unknown)}")
     return shortest_route(
         transport_network(atlas), origin, destination, avoid_iso3=avoid_iso3, exclude_modes=exclude_modes, statuses=statuses
     )

@@ -14,9 +14,9 @@ from geo.dates import partial_date_start
 
 def _date_order(record: dict[str, str]) -> list[tuple[str | None, str | None, str]]:
     since, until = record.get("since", ""), record.get("until", "")
-    if since and until and v.is_partial_date(since) and v.is_partial_date(until):
-        if partial_date_start(until) <= partial_date_start(since):
-            return [("until", until, f"a date after since ({since})")]
+    valid = since and until and v.is_partial_date(since) and v.is_partial_date(until)
+    if valid and partial_date_start(until) <= partial_date_start(since):
+        return [("until", until, f"a date after since ({since})")]
     return []
 
 

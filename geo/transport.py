@@ -156,7 +156,7 @@ def corridor_journeys(atlas: Atlas) -> pd.DataFrame:
 
 
 def _corridor_journeys(atlas: Atlas) -> pd.DataFrame:
-    from geo.network import NoRoute, shortest_route
+    from geo.network import NoRouteError, shortest_route
 
     graph = transport_network(atlas)
     names = dict(zip(atlas.nodes["id"], atlas.nodes["name"]))
@@ -166,7 +166,7 @@ def _corridor_journeys(atlas: Atlas) -> pd.DataFrame:
             continue
         try:
             plan = shortest_route(graph, start, end, statuses=["operational"], **constraints)
-        except NoRoute:
+        except NoRouteError:
             continue
         times = atlas.transit_times[atlas.transit_times["corridor"] == corridor]
         days = "; ".join(

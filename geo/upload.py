@@ -135,8 +135,8 @@ def read_indicator(data: bytes, atlas: Atlas, *, file: str = "upload.csv") -> tu
                                     f"at most {len(header)} values, as in the header (a comma in a number? quote it or "
                                     "use a dot for decimals)"))
             continue
-        cell = lambda col: row[at[col]].strip() if col in at and at[col] < len(row) else ""  # noqa: E731
-        raw_country, raw_value, raw_year = cell(country_col), cell(value_col), cell("year")
+        cells = {col: row[i].strip() if i < len(row) else "" for col, i in at.items()}
+        raw_country, raw_value, raw_year = (cells.get(c, "") for c in (country_col, value_col, "year"))
         iso3 = by_code.get(raw_country.upper()) or by_name.get(_key(raw_country)) if raw_country else None
         if not iso3:
             guess = difflib.get_close_matches(_key(raw_country), list(by_name), n=1, cutoff=0.75)
@@ -163,7 +163,7 @@ def read_indicator(data: bytes, atlas: Atlas, *, file: str = "upload.csv") -> tu
                 continue
             year = float(raw_year)
         out.append({"iso3": iso3, "name": names[iso3], "value": value, "year": year, "row": number,
-                    "unit": cell("unit")})
+                    "unit": cells.get("unit", "")})
     frame = pd.DataFrame(out, columns=["iso3", "name", "value", "year", "row", "unit"])
     repeated = frame[frame.duplicated(["iso3", "year"], keep=False)]
     for (iso3, year), group in repeated.groupby(["iso3", "year"], dropna=False):

@@ -11,24 +11,14 @@ from geo.export import Filters, export_frame
 from geo.joins import country_at
 from geo.scenes import build_scene
 from geo.styles import COMPARE_STYLES, status_label
-from pages._ui import (
-    atlas,
-    download_buttons,
-    indicator_upload,
-    indicator_value,
-    map_section,
-    md_escape,
-    source_links,
-    sources_panel,
-    styled_statuses,
-    view_downloads,
-)
+from geo.text import md_escape
+from pages import _ui as ui
 from pages._view import begin, finish, link_box, presentation_switch, presenting, selection, story_picker, widget_values
 from pages._widgets import basemap_select, event_date_slider
 
 TIMELINE_START = dt.date(1991, 1, 1)  # the focus states' independence; earlier events still count as of later dates
 
-a = atlas()
+a = ui.atlas()
 begin("membership", a)
 bodies = a.bodies_with_members()
 short, full = dict(zip(bodies["id"], bodies["short_name"])), dict(zip(bodies["id"], bodies["name"]))
@@ -43,7 +33,7 @@ with st.sidebar:
         st.multiselect("Organisations to compare", bodies["id"].tolist(), format_func=short.get, key="membership_compare")
         st.radio("Counts as taking part", list(vocab.COUNT_AS), format_func=vocab.COUNT_AS.get, key="membership_count_as")
     basemap_select("membership")
-    mine = indicator_upload(a, "membership")
+    mine = ui.indicator_upload(a, "membership")
     presentation_switch()
     story_picker(a)
 
@@ -52,7 +42,7 @@ scene = build_scene(a, "membership", widget_values("membership"), indicator=mine
 for notice in scene.notices:
     st.info(md_escape(notice))
 facts = scene.facts
-clicked, right = map_section(a, scene)
+clicked, right = ui.map_section(a, scene)
 
 with right:
     if facts.comparison is not None:
@@ -76,7 +66,7 @@ with right:
         pass
     elif iso3 in a.focus_iso3():
         st.subheader(md_escape(names[iso3]))
-        indicator_value(mine, iso3)
+        ui.indicator_value(mine, iso3)
         record = cmp.country_memberships(a, iso3)
         st.dataframe(record.drop(columns=["note", "sources"]), hide_index=True, width="stretch")
         hosted = cmp.meetings_hosted(a, iso3)
@@ -85,24 +75,24 @@ with right:
         with st.expander("Notes and sources"):
             for r in record[record["note"] != ""].to_dict("records"):
                 st.markdown(f"- **{md_escape(r['body'])}**: {md_escape(r['note'])}")
-            st.markdown(source_links(a, ";".join([*record["sources"], *hosted["sources"]])))
+            st.markdown(ui.source_links(a, ";".join([*record["sources"], *hosted["sources"]])))
     elif iso3:
         st.caption(md_escape(f"{names.get(iso3, iso3)} is not one of the focus countries."))
     else:
         st.caption("Click a country on the map for its memberships over time, meetings hosted and sources.")
 
-sources_panel(a, scene.sources)
+ui.sources_panel(a, scene.sources)
 query = finish("membership")
 if presenting():
     st.stop()
 link_box("membership", query)
-view_downloads(a, page="membership", query=query, layers=scene.layers)
+ui.view_downloads(a, page="membership", query=query, layers=scene.layers)
 
 st.subheader(f"Membership matrix on {as_of.isoformat()}")
-st.dataframe(styled_statuses(cmp.status_matrix(a, as_of), bodies["id"].tolist(), {"iso3": "ISO3", "name": "Country", **short}),
+st.dataframe(ui.styled_statuses(cmp.status_matrix(a, as_of), bodies["id"].tolist(), {"iso3": "ISO3", "name": "Country", **short}),
              hide_index=True, width="stretch")
 focus_filter = Filters(iso3=tuple(a.focus_iso3()), as_of=as_of)
-download_buttons(lambda: export_frame(a, "countries", focus_filter), layer="countries", filters=focus_filter,
+ui.download_buttons(lambda: export_frame(a, "countries", focus_filter), layer="countries", filters=focus_filter,
                  key="membership_matrix_export", label="Matrix with boundaries")
 if facts.comparison is not None:
     st.subheader("Comparison by country")
@@ -115,7 +105,7 @@ if view == "5plus3":
     proposal = a.bodies.set_index("id").loc["5plus3"]
     st.caption(md_escape(f"{proposal['name']}: {proposal['note']}"))
 rows_filter = Filters(body=(body,), as_of=as_of)
-download_buttons(lambda: export_frame(a, "memberships", rows_filter), layer="memberships", filters=rows_filter,
+ui.download_buttons(lambda: export_frame(a, "memberships", rows_filter), layer="memberships", filters=rows_filter,
                  key="membership_rows_export", label=f"{short[body]} rows in force")
 with st.expander(f"Timeline: {len(events)} dated events from {TIMELINE_START.year} to today"):
     st.dataframe(events[["date", "label"]].rename(columns={"date": "Date", "label": "Event"}), hide_index=True, width="stretch")

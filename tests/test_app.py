@@ -10,19 +10,11 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from bench.browser import REPO
 from geo.load import DATA_DIR_ENV
-from tests.browser_support import REPO
-from tests.conftest import rows, write_csv
+from geo.views import PAGES as REGISTRY
 
-PAGES = ["pages/overview.py", "pages/membership.py", "pages/transport.py", "pages/energy.py"]
-
-
-def run_page(path: str, query: dict[str, str] | None = None) -> AppTest:
-    """Run the app through its router (app.py), on the page `path`, opened with the query parameters given."""
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
-    for name, value in (query or {}).items():
-        at.query_params[name] = value
-    return at.switch_page(path).run()
+PAGES = [page.file for page in REGISTRY.values()]  # every page of the registry
 
 
 def map_args(at: AppTest) -> dict:
@@ -39,13 +31,13 @@ def features(args: dict, kind: str = "Polygon") -> list[dict]:
     """Return the GeoJSON features of one geometry kind ("Polygon" covers MultiPolygon; "LineString") added by
     the page's dynamic layer."""
     found = []
-    for blob in re.findall(r"_add\((\{.*?\})\);", args["feature_group"], flags=re.S):
+    for blob in re.findall(r"_add\((\{.*?\})\);", args["feature_group"], flags=re.DOTALL):
         found.extend(f for f in json.loads(blob)["features"] if kind in f["geometry"]["type"])
     return found
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_page_runs_on_shipped_data(page, monkeypatch):
+def test_page_runs_on_shipped_data(page, monkeypatch, run_page):
     monkeypatch.delenv(DATA_DIR_ENV, raising=False)
     at = run_page(page)
     assert not at.exception
@@ -54,7 +46,7 @@ def test_page_runs_on_shipped_data(page, monkeypatch):
     assert all(u.startswith("/app/static/") for u in args["js_links"] + args["css_links"])
 
 
-def test_overview_map_and_story_on_shipped_data(monkeypatch):
+def test_overview_map_and_story_on_shipped_data(monkeypatch, run_page):
     monkeypatch.delenv(DATA_DIR_ENV, raising=False)
     at = run_page("pages/overview.py")
     at.date_input(key="overview_as_of").set_value(dt.date(2024, 8, 9)).run()
@@ -69,7 +61,7 @@ def test_overview_map_and_story_on_shipped_data(monkeypatch):
     assert "6 states take part in full \\(C6\\)" in text
 
 
-def test_overview_on_tiny_data(tiny_data, monkeypatch):
+def test_overview_on_tiny_data(tiny_data, monkeypatch, run_page):
     monkeypatch.setenv(DATA_DIR_ENV, str(tiny_data))
     at = run_page("pages/overview.py")
     assert not at.exception
@@ -90,7 +82,7 @@ def test_overview_on_tiny_data(tiny_data, monkeypatch):
     assert tables[-1]["Meeting"].tolist() == ["1", "5"]
 
 
-def test_overview_click_shows_country_and_sources(tiny_data, monkeypatch):
+def test_overview_click_shows_country_and_sources(tiny_data, monkeypatch, run_page):
     monkeypatch.setenv(DATA_DIR_ENV, str(tiny_data))
     at = run_page("pages/overview.py")
     elem = map_element(at)
@@ -102,7 +94,7 @@ def test_overview_click_shows_country_and_sources(tiny_data, monkeypatch):
     assert "Source one" in text and "Source two" in text
 
 
-def test_overview_basemap_choice(tiny_data, monkeypatch):
+def test_overview_basemap_choice(tiny_data, monkeypatch, run_page):
     monkeypatch.setenv(DATA_DIR_ENV, str(tiny_data))
     at = run_page("pages/overview.py")
     at.selectbox(key="overview_basemap").set_value("osm").run()
@@ -110,10 +102,8 @@ def test_overview_basemap_choice(tiny_data, monkeypatch):
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_bad_data_is_a_message_not_a_traceback(page, tiny_data, monkeypatch):
-    table = rows("memberships.csv")
-    table[3]["status"] = "membr"
-    write_csv(tiny_data, "memberships.csv", table)
+def test_bad_data_is_a_message_not_a_traceback(page, tiny_data, tiny_tables, monkeypatch, run_page):
+    tiny_tables.edit("memberships.csv", 3, "status", "membr")
     monkeypatch.setenv(DATA_DIR_ENV, str(tiny_data))
     at = run_page(page)
     assert not at.exception
@@ -130,7 +120,7 @@ def feature_values(at: AppTest, column: str = "status") -> dict[str, str]:
     return {f["properties"]["iso3"]: f["properties"][column] for f in features(map_args(at))}
 
 
-def test_membership_organisation_and_date(monkeypatch):
+def test_membership_organisation_and_date(monkeypatch, run_page):
     monkeypatch.delenv(DATA_DIR_ENV, raising=False)
     at = run_page("pages/membership.py")
     script = map_args(at)["script"]
@@ -158,7 +148,7 @@ def test_membership_organisation_and_date(monkeypatch):
     assert not at.exception
 
 
-def test_membership_azerbaijan_becomes_full_participant(monkeypatch):
+def test_membership_azerbaijan_becomes_full_participant(monkeypatch, run_page):
     monkeypatch.delenv(DATA_DIR_ENV, raising=False)
     at = run_page("pages/membership.py")
     for day, expected in [(dt.date(2023, 9, 14), "guest_of_honour"), (dt.date(2024, 8, 9), "guest_of_honour"),
@@ -168,7 +158,7 @@ def test_membership_azerbaijan_becomes_full_participant(monkeypatch):
     assert map_args(at)["feature_group"].count("atlas-venue") == 5  # eight meetings held by then at five places
 
 
-def test_membership_compare(monkeypatch):
+def test_membership_compare(monkeypatch, run_page):
     monkeypatch.delenv(DATA_DIR_ENV, raising=False)
     at = run_page("pages/membership.py")
     at.radio(key="membership_view").set_value("compare").run()
@@ -187,7 +177,7 @@ def test_membership_compare(monkeypatch):
     assert "Choose two or more" in at.info[0].value and not at.exception
 
 
-def test_membership_five_plus_three(monkeypatch):
+def test_membership_five_plus_three(monkeypatch, run_page):
     monkeypatch.delenv(DATA_DIR_ENV, raising=False)
     at = run_page("pages/membership.py")
     at.radio(key="membership_view").set_value("5plus3").run()
@@ -201,7 +191,7 @@ def test_membership_five_plus_three(monkeypatch):
     assert len(coverage) == 10
 
 
-def test_membership_click_profile(monkeypatch):
+def test_membership_click_profile(monkeypatch, run_page):
     monkeypatch.delenv(DATA_DIR_ENV, raising=False)
     at = run_page("pages/membership.py")
     at.session_state[map_element(at).key] = {"last_object_clicked": {"lat": 40.4, "lng": 47.5}}  # Azerbaijan
@@ -217,7 +207,7 @@ def line_ids(at: AppTest) -> set[str]:
     return {f["properties"]["id"] for f in features(map_args(at), "LineString")}
 
 
-def test_transport_filters_counts_and_map(monkeypatch):
+def test_transport_filters_counts_and_map(monkeypatch, run_page):
     monkeypatch.delenv(DATA_DIR_ENV, raising=False)
     at = run_page("pages/transport.py")
     script = map_args(at)["script"]
@@ -236,7 +226,7 @@ def test_transport_filters_counts_and_map(monkeypatch):
     assert not at.exception
 
 
-def test_transport_route_planner(monkeypatch):
+def test_transport_route_planner(monkeypatch, run_page):
     monkeypatch.delenv(DATA_DIR_ENV, raising=False)
     at = run_page("pages/transport.py")
     assert "atlas-plan" not in map_args(at)["feature_group"]  # no route drawn until asked
@@ -253,7 +243,7 @@ def test_transport_route_planner(monkeypatch):
     assert "No route:" in at.warning[0].value and not at.exception
 
 
-def test_transport_click_segment_shows_facts(monkeypatch):
+def test_transport_click_segment_shows_facts(monkeypatch, run_page):
     monkeypatch.delenv(DATA_DIR_ENV, raising=False)
     at = run_page("pages/transport.py")
     at.session_state[map_element(at).key] = {"last_object_clicked": {"lat": 41.3, "lng": 45.3}}  # Alat–Tbilisi line
@@ -264,7 +254,7 @@ def test_transport_click_segment_shows_facts(monkeypatch):
     assert "Geodesic length" in text and "Km by country" in text
 
 
-def test_energy_filters_choropleth_and_country_view(monkeypatch):
+def test_energy_filters_choropleth_and_country_view(monkeypatch, run_page):
     monkeypatch.delenv(DATA_DIR_ENV, raising=False)
     at = run_page("pages/energy.py")
     script = map_args(at)["script"]
@@ -286,7 +276,7 @@ def test_energy_filters_choropleth_and_country_view(monkeypatch):
     assert not at.exception
 
 
-def test_energy_line_says_what_it_is_drawn_from(monkeypatch):
+def test_energy_line_says_what_it_is_drawn_from(monkeypatch, run_page):
     monkeypatch.delenv(DATA_DIR_ENV, raising=False)
     at = run_page("pages/energy.py", {"sel": "tap"})
     card = " ".join(c.value for c in at.caption)
@@ -304,7 +294,7 @@ def test_energy_line_says_what_it_is_drawn_from(monkeypatch):
     assert not at.exception
 
 
-def test_overview_restores_a_link(tiny_data, monkeypatch):
+def test_overview_restores_a_link(tiny_data, monkeypatch, run_page):
     monkeypatch.setenv(DATA_DIR_ENV, str(tiny_data))
     at = run_page("pages/overview.py", {"date": "2024-01-01", "basemap": "osm", "sel": "AZE", "lat": "41.5",
                                         "lon": "50", "z": "5", "colour": "red", "lon ": "x"})
@@ -322,7 +312,7 @@ def test_overview_restores_a_link(tiny_data, monkeypatch):
     assert at.query_params["sel"] == "AZE" and at.query_params["basemap"] == "osm"
 
 
-def test_presentation_mode_hides_the_details(tiny_data, monkeypatch):
+def test_presentation_mode_hides_the_details(tiny_data, monkeypatch, run_page):
     monkeypatch.setenv(DATA_DIR_ENV, str(tiny_data))
     at = run_page("pages/overview.py", {"present": "1"})
     assert not at.exception
@@ -334,7 +324,7 @@ def test_presentation_mode_hides_the_details(tiny_data, monkeypatch):
     assert at.dataframe and "present" not in at.query_params
 
 
-def test_membership_link_with_a_date_between_slider_dates(monkeypatch):
+def test_membership_link_with_a_date_between_slider_dates(monkeypatch, run_page):
     monkeypatch.delenv(DATA_DIR_ENV, raising=False)
     at = run_page("pages/membership.py", {"view": "5plus3", "body": "ots", "date": "2024-06-30"})
     assert not at.exception
@@ -343,7 +333,7 @@ def test_membership_link_with_a_date_between_slider_dates(monkeypatch):
     assert feature_values(at)["TUR"] == "outside"
 
 
-def test_story_bar(monkeypatch):
+def test_story_bar(monkeypatch, run_page):
     monkeypatch.delenv(DATA_DIR_ENV, raising=False)
     at = run_page("pages/overview.py", {"date": "2023-09-14", "story": "c6", "step": "2"})
     assert not at.exception
@@ -356,7 +346,7 @@ def test_story_bar(monkeypatch):
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_every_page_has_a_sources_panel_even_when_presenting(page, monkeypatch):
+def test_every_page_has_a_sources_panel_even_when_presenting(page, monkeypatch, run_page):
     monkeypatch.delenv(DATA_DIR_ENV, raising=False)
     for query in ({}, {"present": "1"}):
         at = run_page(page, query)
@@ -373,7 +363,7 @@ GARBAGE = {
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_garbage_links_are_named_and_ignored(page, monkeypatch):
+def test_garbage_links_are_named_and_ignored(page, monkeypatch, run_page):
     monkeypatch.delenv(DATA_DIR_ENV, raising=False)
     at = run_page(page, GARBAGE)
     assert not at.exception and not at.error
@@ -393,7 +383,7 @@ def test_repeated_parameters_use_the_first_and_say_so(monkeypatch):
     assert any("date given 2 times: the first value is used" in c.value for c in at.caption)
 
 
-def test_no_state_leaks_between_sessions(monkeypatch):
+def test_no_state_leaks_between_sessions(monkeypatch, run_page):
     monkeypatch.delenv(DATA_DIR_ENV, raising=False)
     first = run_page("pages/overview.py", {"date": "2019-11-29", "present": "1", "sel": "KAZ"})
     assert first.date_input(key="overview_as_of").value == dt.date(2019, 11, 29)

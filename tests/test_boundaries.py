@@ -170,7 +170,7 @@ def _random_arcs(seed: int, count: int = 300) -> list[np.ndarray]:
     rng = np.random.default_rng(seed)
     arcs = []
     for _ in range(count):
-        arc = np.cumsum(rng.normal(scale=0.05, size=(int(rng.integers(2, 80)), 2)), axis=0) + (60.0, 40.0)
+        arc = np.cumsum(rng.normal(scale=0.05, size=(int(rng.integers(2, 80)), 2)), axis=0) + np.array([60.0, 40.0])
         arcs.append(np.vstack([arc, arc[:1]]) if rng.random() < 0.2 else arc)  # some closed, like islands
     return arcs
 
@@ -284,16 +284,20 @@ def test_merged_parts_are_never_taken_for_islands(topology):
     assert merged.area == pytest.approx((68 + 60) * 0.0625)
 
 
-def test_options_are_validated_all_at_once(topology):
-    expected = r"(?s)(?=.*`tolerances` has no value for tier\(s\) \['context'\])(?=.*`stage` was \(20, 0, 10, 1\))"
-    with pytest.raises(ValueError, match=expected):
-        build(topology, tolerances={"focus": 0.1, "neighbour": 0.2}, stage=(20, 0, 10, 1))
-    with pytest.raises(ValueError, match=r"\['AAA'\] are both in `focus` and `neighbours`"):
-        build(topology, neighbours={"AAA"})
-    with pytest.raises(ValueError, match=r"`min_island_area` for tier 'context' was -1 but is expected"):
-        build(topology, min_island_area={"context": -1})
-    with pytest.raises(ValueError, match=r"`merge` chains \['BBB -> CCC -> AAA'\]"):
-        build(topology, merge={"BBB": "CCC", "CCC": "AAA"})
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"tolerances": {"focus": 0.1, "neighbour": 0.2}, "stage": (20, 0, 10, 1)},  # both problems in one message
+         r"(?s)(?=.*`tolerances` has no value for tier\(s\) \['context'\])(?=.*`stage` was \(20, 0, 10, 1\))"),
+        ({"neighbours": {"AAA"}}, r"\['AAA'\] are both in `focus` and `neighbours`"),
+        ({"min_island_area": {"context": -1}}, r"`min_island_area` for tier 'context' was -1 but is expected"),
+        ({"merge": {"BBB": "CCC", "CCC": "AAA"}}, r"`merge` chains \['BBB -> CCC -> AAA'\]"),
+    ],
+    ids=["tolerances_and_stage", "focus_and_neighbours", "min_island_area", "merge_chain"],
+)
+def test_options_are_validated_all_at_once(topology, options, message):
+    with pytest.raises(ValueError, match=message):
+        build(topology, **options)
 
 
 def test_tiers_match_the_loader():

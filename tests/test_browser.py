@@ -10,7 +10,7 @@ import os
 
 import pytest
 
-from tests.browser_support import chromium_executable, open_browser, streamlit_server, wait_until_settled, watch_page
+from bench.browser import chromium_executable, open_browser, streamlit_server, wait_until_settled, watch_page
 
 pytestmark = pytest.mark.browser
 
@@ -258,7 +258,6 @@ def test_map_html_download_opens_offline(browser, app_url, tmp_path):
 
 def test_view_download_holds_exactly_the_visible_rows(browser, app_url, tmp_path):
     import pyogrio
-
     from playwright.sync_api import expect
 
     context = browser.new_context(viewport={"width": 1400, "height": 1200}, accept_downloads=True)
@@ -289,7 +288,7 @@ def _hostile_data(folder):
     import csv
     import shutil
 
-    from tests.browser_support import REPO
+    from bench.browser import REPO
 
     shutil.copytree(REPO / "data", folder)
     for name, key, value, column in (("countries.csv", "iso3", "KAZ", "name"), ("routes.csv", "id", None, "name"),

@@ -8,7 +8,6 @@ import pytest
 
 from geo import compare as cmp
 from geo.load import load_atlas
-from tests.conftest import rows, write_csv
 
 
 def test_status_matrix(tiny_atlas):
@@ -79,14 +78,14 @@ def test_the_seed_argument_holds_on_the_shipped_data():
     assert coverage["n_members"].max() < 8
 
 
-def test_timeline_is_a_new_event_per_new_row(tiny_data):
+def test_timeline_is_a_new_event_per_new_row(tiny_data, tiny_tables):
     from geo.load import load_atlas as load
 
     before = cmp.timeline(load(tiny_data), start="2018-01-01", end="2030-01-01")
-    table = rows("memberships.csv")
+    table = tiny_tables.rows("memberships.csv")
     table.append({"iso3": "ARM", "body": "ots", "status": "observer", "since": "2026-05-01", "until": "", "note": "",
                   "sources": "s-one"})
-    write_csv(tiny_data, "memberships.csv", table)
+    tiny_tables.write("memberships.csv", table)
     after = cmp.timeline(load(tiny_data), start="2018-01-01", end="2030-01-01")
     added = after[~after["label"].isin(before["label"])]
     assert added[["date", "label"]].values.tolist() == [["2026-05-01", "Country ARM: observer of the OTS"]]

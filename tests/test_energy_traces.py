@@ -13,11 +13,10 @@ import pytest
 from shapely import wkt
 from shapely.geometry import LineString
 
-from geo.errors import DataError
 from geo.energy import energy_lines
+from geo.errors import DataError
 from geo.lines import along_trace, display_lines, offset_km
 from geo.load import load_atlas
-from tests.conftest import rows, write_csv
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -74,28 +73,22 @@ def test_display_lines_keep_rows_and_drop_points(tiny_atlas):
         ("join_start", "yes", r"column 'join_start': found 'yes', expected one of true, false"),
         ("sources", "nobody", r"column 'sources': found 'nobody', expected source ids listed in sources\.csv \(unknown: nobody\)"),
         ("trace", "", r"column 'trace': found '', expected a value"),
+        pytest.param(
+            "wkt", "LINESTRING (" + ", ".join(f"{45 + i / 10000:.4f} 40" for i in range(20_001)) + ")",
+            r"column 'wkt': found 'LINESTRING \(45\.0000 40.*expected a WKT LINESTRING of 2 to 20,000", id="too_long_trace",
+        ),
     ],
 )
-def test_trace_validation(tiny_data, column, value, message):
-    table = rows("energy_traces.csv")
-    table[0][column] = value
-    write_csv(tiny_data, "energy_traces.csv", table)
+def test_trace_validation(tiny_data, tiny_tables, column, value, message):
+    tiny_tables.edit("energy_traces.csv", 0, column, value)
     with pytest.raises(DataError, match=message):
         load_atlas(tiny_data)
 
 
-def test_one_trace_per_line(tiny_data):
-    table = rows("energy_traces.csv") * 2
-    write_csv(tiny_data, "energy_traces.csv", table)
+def test_one_trace_per_line(tiny_data, tiny_tables):
+    table = tiny_tables.rows("energy_traces.csv") * 2
+    tiny_tables.write("energy_traces.csv", table)
     with pytest.raises(DataError, match=r"energy_traces\.csv, row 2 \(line 3\), column 'link_id': found 'btc', expected a unique value \(row 1 has it too\)"):
-        load_atlas(tiny_data)
-
-
-def test_too_long_trace_is_refused(tiny_data):
-    table = rows("energy_traces.csv")
-    table[0]["wkt"] = "LINESTRING (" + ", ".join(f"{45 + i / 10000:.4f} 40" for i in range(20_001)) + ")"
-    write_csv(tiny_data, "energy_traces.csv", table)
-    with pytest.raises(DataError, match=r"column 'wkt': found 'LINESTRING \(45\.0000 40.*expected a WKT LINESTRING of 2 to 20,000"):
         load_atlas(tiny_data)
 
 

@@ -17,7 +17,6 @@ from geo.load import load_atlas
 from geo.maps import scene_base, scene_layer, standalone_html
 from geo.scenes import build_scene
 from geo.upload import read_indicator
-from tests.conftest import rows, write_csv
 
 HOSTILE = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>`${window.__pwned=3}`{{ "PWN" ~ "ED" }}{% if 1 %}PWN{{ "ED" }}{% endif %}'
 EVALUATED = "PWNED"
@@ -34,14 +33,14 @@ FIELDS = {
 
 
 @pytest.fixture
-def hostile_atlas(tiny_data):
+def hostile_atlas(tiny_data, tiny_tables):
     for name, fields in FIELDS.items():
-        table = rows(name)
+        table = tiny_tables.rows(name)
         key = "iso3" if name == "countries.csv" else "id"
         for which, column in fields:
             row = table[which] if isinstance(which, int) else next(r for r in table if r[key] == which)
             row[column] = HOSTILE
-        write_csv(tiny_data, name, table)
+        tiny_tables.write(name, table)
     return load_atlas(tiny_data)
 
 
@@ -61,15 +60,15 @@ def test_maps_show_hostile_text_as_text(hostile_atlas, page, values):
     assert "window.__pwned" in html  # ...but the text is there, escaped
 
 
-def test_uploaded_names_and_units_are_text(tiny_atlas):
+@pytest.mark.parametrize("page", ["overview", "membership"])
+def test_uploaded_names_and_units_are_text(tiny_atlas, page):
     frame, _ = read_indicator(f"iso3,value,unit\nKAZ,1,{HOSTILE.replace(',', ' ')}\n".encode(), tiny_atlas,
                               file=f"{HOSTILE}.csv")
-    for page in ("overview", "membership"):
-        scene = build_scene(tiny_atlas, page, indicator=frame)
-        html = standalone_html(scene_base(tiny_atlas, scene), scene_layer(scene))
-        assert EVALUATED not in html and "<script>window.__pwned" not in html and "<img src=x" not in html
-        svg = render_image(tiny_atlas, scene, "svg").decode("utf-8")
-        assert "<script>" not in svg and "<img" not in svg
+    scene = build_scene(tiny_atlas, page, indicator=frame)
+    html = standalone_html(scene_base(tiny_atlas, scene), scene_layer(scene))
+    assert EVALUATED not in html and "<script>window.__pwned" not in html and "<img src=x" not in html
+    svg = render_image(tiny_atlas, scene, "svg").decode("utf-8")
+    assert "<script>" not in svg and "<img" not in svg
 
 
 @pytest.mark.parametrize("layer", list(LAYERS))
@@ -83,7 +82,7 @@ def test_exports_keep_hostile_text_verbatim(hostile_atlas, layer):
     assert EVALUATED not in cells
 
 
-def test_image_text_is_escaped(hostile_atlas):
-    for page in ("overview", "transport", "energy"):
-        svg = render_image(hostile_atlas, build_scene(hostile_atlas, page), "svg").decode("utf-8")
-        assert "<script>" not in svg and "<img" not in svg and EVALUATED not in svg
+@pytest.mark.parametrize("page", ["overview", "transport", "energy"])
+def test_image_text_is_escaped(hostile_atlas, page):
+    svg = render_image(hostile_atlas, build_scene(hostile_atlas, page), "svg").decode("utf-8")
+    assert "<script>" not in svg and "<img" not in svg and EVALUATED not in svg

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from geo.image import _nice_km, image_size, render_image
 from geo import marks as mk
 from geo.basemaps import ATTRIBUTION_TEXT
+from geo.image import _nice_km, image_size, render_image
 from geo.scenes import build_scene
 
 

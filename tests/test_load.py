@@ -8,7 +8,6 @@ import pytest
 
 from geo.errors import DataError
 from geo.load import DATA_DIR_ENV, data_dir, load_atlas
-from tests.conftest import rows, write_csv
 
 
 def test_tiny_data_loads(tiny_atlas):
@@ -29,27 +28,101 @@ def test_missing_folder_is_named(tmp_path):
         load_atlas(tmp_path / "nowhere")
 
 
-def test_missing_file(tiny_data):
-    (tiny_data / "meetings.csv").unlink()
-    with pytest.raises(DataError, match=r"meetings\.csv: expected the file to exist in"):
+# One damaged file, its exact message. `change` is a (row, column, value) edit of the file's tiny table (row counted
+# from 0) or a function `change(tables, file)` given the `tiny_tables` fixture and the file name.
+
+
+def delete(tables, file):
+    tables.path(file).unlink()
+
+
+def rename_column(old, new):
+    """Rename the column `old` to `new`, which moves it last."""
+
+    def change(tables, file):
+        table = tables.rows(file)
+        for r in table:
+            r[new] = r.pop(old)
+        tables.write(file, table)
+
+    return change
+
+
+def replace_bytes(old: bytes, new: bytes):
+    def change(tables, file):
+        path = tables.path(file)
+        path.write_bytes(path.read_bytes().replace(old, new))
+
+    return change
+
+
+def write_bytes(content: bytes):
+    return lambda tables, file: tables.path(file).write_bytes(content)
+
+
+DAMAGED_FILES = {
+    "missing_file": ("meetings.csv", delete, r"meetings\.csv: expected the file to exist in"),
+    "wrong_columns": (
+        "memberships.csv", rename_column("status", "state"),
+        r"memberships\.csv: found 'iso3,body,since,until,note,sources,state', expected the header iso3,body,status.*missing status; unexpected state",
+    ),
+    "until_before_since": (
+        "memberships.csv", (0, "until", "2017"),
+        r"row 1 \(line 2\), column 'until': found '2017', expected a date after since \(2018-03-15\)",
+    ),
+    "overlapping_periods": (  # AZE member from 2025-01-01 overlaps guest_of_honour until 2025-11-16
+        "memberships.csv", (6, "since", "2025-01-01"),
+        r"row 7 \(line 8\), column 'since': found '2025-01-01', expected a period of AZE in ca_consultative that does not overlap row 6",
+    ),
+    "proposal_has_no_members": (
+        "memberships.csv", (0, "body", "5plus3"),
+        r"row 1 \(line 2\), column 'body': found '5plus3', expected a body that exists \(a proposal has no members\)",
+    ),
+    "unknown_body": (
+        "memberships.csv", (0, "body", "nato"), r"column 'body': found 'nato', expected a body id from bodies\.csv",
+    ),
+    "missing_sources_cell": (
+        "countries.csv", (2, "sources", ""),
+        r"countries\.csv: 1 problem\n  - countries\.csv, row 3 \(line 4\), column 'sources': found '', expected a value",
+    ),
+    "numbered_meeting_needs_number": (
+        "meetings.csv", (0, "number", ""),
+        r"row 1 \(line 2\), column 'number': found '', expected a meeting number when numbered is true",
+    ),
+    "wrong_encoding": (
+        "countries.csv", replace_bytes("Türkiye".encode(), "Türkiye".encode("latin-1")),
+        r"countries\.csv: expected UTF-8 text \(byte \d+, on line 10, is not valid UTF-8\)",
+    ),
+    "binary_file": (
+        "sources.csv", write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00"),
+        r"sources\.csv: expected a UTF-8 text file \(it looks binary\)",
+    ),
+    "malformed_csv": (
+        "bodies.csv", write_bytes(b'id,name\n"unterminated,x\n'), r"bodies\.csv: expected well-formed CSV",
+    ),
+    "unreadable_geojson": (
+        "boundaries.geojson", write_bytes(b"{not json"),
+        r"boundaries\.geojson: expected a GeoJSON FeatureCollection GDAL can read",
+    ),
+}
+
+
+@pytest.mark.parametrize(("file", "change", "message"), list(DAMAGED_FILES.values()), ids=list(DAMAGED_FILES))
+def test_damaged_file_gets_its_message(tiny_data, tiny_tables, file, change, message):
+    if callable(change):
+        change(tiny_tables, file)
+    else:
+        tiny_tables.edit(file, *change)
+    with pytest.raises(DataError, match=message):
         load_atlas(tiny_data)
 
 
-def test_wrong_columns(tiny_data):
-    table = rows("memberships.csv")
-    for r in table:
-        r["state"] = r.pop("status")
-    write_csv(tiny_data, "memberships.csv", table)
-    with pytest.raises(DataError, match=r"memberships\.csv: found 'iso3,body,since,until,note,sources,state', expected the header iso3,body,status.*missing status; unexpected state"):
-        load_atlas(tiny_data)
-
-
-def test_unknown_iso_code_and_source_and_status_all_reported(tiny_data):
-    table = rows("memberships.csv")
+def test_unknown_iso_code_and_source_and_status_all_reported(tiny_data, tiny_tables):
+    table = tiny_tables.rows("memberships.csv")
     table[6]["iso3"] = "XYZ"
     table[2]["sources"] = "s-one;nope"
     table[3]["status"] = "membr"
-    write_csv(tiny_data, "memberships.csv", table)
+    tiny_tables.write("memberships.csv", table)
     with pytest.raises(DataError) as info:
         load_atlas(tiny_data)
     message = str(info.value)
@@ -64,10 +137,8 @@ def test_unknown_iso_code_and_source_and_status_all_reported(tiny_data):
     [("2025-11-16", True), ("2029-08", True), ("2029", True), ("2025-02-30", False), ("16.11.2025", False),
      ("2025-13", False), ("", True)],
 )
-def test_dates(tiny_data, value, ok):
-    table = rows("memberships.csv")
-    table[0]["until"] = value
-    write_csv(tiny_data, "memberships.csv", table)
+def test_dates(tiny_data, tiny_tables, value, ok):
+    tiny_tables.edit("memberships.csv", 0, "until", value)
     if ok:
         load_atlas(tiny_data)
     else:
@@ -75,43 +146,11 @@ def test_dates(tiny_data, value, ok):
             load_atlas(tiny_data)
 
 
-def test_until_before_since(tiny_data):
-    table = rows("memberships.csv")
-    table[0]["until"] = "2017"
-    write_csv(tiny_data, "memberships.csv", table)
-    with pytest.raises(DataError, match=r"row 1 \(line 2\), column 'until': found '2017', expected a date after since \(2018-03-15\)"):
-        load_atlas(tiny_data)
-
-
-def test_overlapping_periods(tiny_data):
-    table = rows("memberships.csv")
-    table[6]["since"] = "2025-01-01"  # AZE member from 2025-01-01 overlaps guest_of_honour until 2025-11-16
-    write_csv(tiny_data, "memberships.csv", table)
-    with pytest.raises(DataError, match=r"row 7 \(line 8\), column 'since': found '2025-01-01', expected a period of AZE in ca_consultative that does not overlap row 6"):
-        load_atlas(tiny_data)
-
-
-def test_proposal_has_no_members(tiny_data):
-    table = rows("memberships.csv")
-    table[0]["body"] = "5plus3"
-    write_csv(tiny_data, "memberships.csv", table)
-    with pytest.raises(DataError, match=r"row 1 \(line 2\), column 'body': found '5plus3', expected a body that exists \(a proposal has no members\)"):
-        load_atlas(tiny_data)
-
-
-def test_unknown_body(tiny_data):
-    table = rows("memberships.csv")
-    table[0]["body"] = "nato"
-    write_csv(tiny_data, "memberships.csv", table)
-    with pytest.raises(DataError, match=r"column 'body': found 'nato', expected a body id from bodies\.csv"):
-        load_atlas(tiny_data)
-
-
-def test_duplicate_source_id_and_bad_url(tiny_data):
-    table = rows("sources.csv")
+def test_duplicate_source_id_and_bad_url(tiny_data, tiny_tables):
+    table = tiny_tables.rows("sources.csv")
     table[1]["id"] = "s-one"
     table[0]["url"] = "javascript:alert(1)"
-    write_csv(tiny_data, "sources.csv", table)
+    tiny_tables.write("sources.csv", table)
     with pytest.raises(DataError) as info:
         load_atlas(tiny_data)
     message = str(info.value)
@@ -119,51 +158,16 @@ def test_duplicate_source_id_and_bad_url(tiny_data):
     assert "row 1 (line 2), column 'url': found 'javascript:alert(1)', expected an http:// or https:// URL" in message
 
 
-def test_missing_sources_cell(tiny_data):
-    table = rows("countries.csv")
-    table[2]["sources"] = ""
-    write_csv(tiny_data, "countries.csv", table)
-    with pytest.raises(DataError, match=r"countries\.csv: 1 problem\n  - countries\.csv, row 3 \(line 4\), column 'sources': found '', expected a value"):
-        load_atlas(tiny_data)
-
-
-def test_coordinates_out_of_range_and_half_empty(tiny_data):
-    table = rows("meetings.csv")
+def test_coordinates_out_of_range_and_half_empty(tiny_data, tiny_tables):
+    table = tiny_tables.rows("meetings.csv")
     table[0]["lat"] = "191"
     table[1]["lon"] = ""
-    write_csv(tiny_data, "meetings.csv", table)
+    tiny_tables.write("meetings.csv", table)
     with pytest.raises(DataError) as info:
         load_atlas(tiny_data)
     message = str(info.value)
     assert "row 1 (line 2), column 'lat': found '191', expected a number from -90 to 90" in message
     assert "row 2 (line 3), column 'lon': found '', expected lat and lon both filled or both empty" in message
-
-
-def test_numbered_meeting_needs_number(tiny_data):
-    table = rows("meetings.csv")
-    table[0]["number"] = ""
-    write_csv(tiny_data, "meetings.csv", table)
-    with pytest.raises(DataError, match=r"row 1 \(line 2\), column 'number': found '', expected a meeting number when numbered is true"):
-        load_atlas(tiny_data)
-
-
-def test_wrong_encoding(tiny_data):
-    path = tiny_data / "countries.csv"
-    path.write_bytes(path.read_bytes().replace("Türkiye".encode(), "Türkiye".encode("latin-1")))
-    with pytest.raises(DataError, match=r"countries\.csv: expected UTF-8 text \(byte \d+, on line 10, is not valid UTF-8\)"):
-        load_atlas(tiny_data)
-
-
-def test_binary_file(tiny_data):
-    (tiny_data / "sources.csv").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
-    with pytest.raises(DataError, match=r"sources\.csv: expected a UTF-8 text file \(it looks binary\)"):
-        load_atlas(tiny_data)
-
-
-def test_malformed_csv(tiny_data):
-    (tiny_data / "bodies.csv").write_text('id,name\n"unterminated,x\n', encoding="utf-8")
-    with pytest.raises(DataError, match=r"bodies\.csv: expected well-formed CSV"):
-        load_atlas(tiny_data)
 
 
 def test_broken_geometry(tiny_data):
@@ -179,17 +183,11 @@ def test_broken_geometry(tiny_data):
     assert "boundaries.geojson, row 3 (line 4), column 'iso3': found 'QQQ', expected an ISO3 code listed in countries.csv" in message
 
 
-def test_unreadable_geojson(tiny_data):
-    (tiny_data / "boundaries.geojson").write_text("{not json", encoding="utf-8")
-    with pytest.raises(DataError, match=r"boundaries\.geojson: expected a GeoJSON FeatureCollection GDAL can read"):
-        load_atlas(tiny_data)
-
-
-def test_problems_of_several_files_together(tiny_data):
+def test_problems_of_several_files_together(tiny_data, tiny_tables):
     (tiny_data / "meetings.csv").unlink()
-    table = rows("bodies.csv")
+    table = tiny_tables.rows("bodies.csv")
     table[0]["kind"] = "club"
-    write_csv(tiny_data, "bodies.csv", table)
+    tiny_tables.write("bodies.csv", table)
     with pytest.raises(DataError) as info:
         load_atlas(tiny_data)
     assert {p.file for p in info.value.problems} == {"meetings.csv", "bodies.csv"}

@@ -95,7 +95,7 @@ def test_data_text_is_escaped_everywhere(tiny_atlas):
     layer.add_to(m)
     html = render(m)
     assert "<img src=x" not in html
-    literals = re.findall(r"`[^`]*`", html, flags=re.S)  # JavaScript template literals, where ${...} would run
+    literals = re.findall(r"`[^`]*`", html, flags=re.DOTALL)  # JavaScript template literals, where ${...} would run
     assert literals and not any("${alert" in lit for lit in literals)
     assert escape_text(hostile) in html
 

@@ -5,7 +5,15 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from geo.memberships import in_force, meeting_venues, meetings_until, participants_on, status_changes, statuses_as_of, story_lines
+from geo.memberships import (
+    in_force,
+    meeting_venues,
+    meetings_until,
+    participants_on,
+    status_changes,
+    statuses_as_of,
+    story_lines,
+)
 
 
 def status(atlas, body, day, iso3):

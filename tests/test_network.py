@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from geo.network import NoRoute, build_network, dangling_nodes, shortest_route, unused_nodes
+from geo.network import NoRouteError, build_network, dangling_nodes, shortest_route, unused_nodes
 
 NODES = pd.DataFrame(
     [
@@ -68,11 +68,11 @@ def test_statuses_allow_planned_links(graph):
 
 
 def test_no_route_names_the_constraints(graph):
-    with pytest.raises(NoRoute, match=r"no route from Xi'an to Istanbul with statuses operational; avoiding RUS; without ferry"):
+    with pytest.raises(NoRouteError, match=r"no route from Xi'an to Istanbul with statuses operational; avoiding RUS; without ferry"):
         shortest_route(graph, "xian", "istanbul", avoid_iso3=["RUS"], exclude_modes=["ferry"])
-    with pytest.raises(NoRoute, match=r"Moscow lies in RUS, which the route must avoid"):
+    with pytest.raises(NoRouteError, match=r"Moscow lies in RUS, which the route must avoid"):
         shortest_route(graph, "xian", "moscow", avoid_iso3=["RUS"])
-    with pytest.raises(NoRoute, match=r"unknown node 'paris'"):
+    with pytest.raises(NoRouteError, match=r"unknown node 'paris'"):
         shortest_route(graph, "xian", "paris")
-    with pytest.raises(NoRoute, match=r"no route from Xi'an to Orphan"):
+    with pytest.raises(NoRouteError, match=r"no route from Xi'an to Orphan"):
         shortest_route(graph, "xian", "orphan")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from bench.browser import REPO
 from geo.export import LAYERS
 from geo.tables import DATA_FILES, TABLE_SPECS
 from geo.views import PAGES
-from tests.browser_support import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 

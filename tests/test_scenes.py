@@ -10,10 +10,10 @@ import pandas as pd
 import pyogrio
 import pytest
 
-from geo.errors import UsageError
-from geo.cli import main
-from geo.export import Filters, export_frame
 from geo import marks as mk
+from geo.cli import main
+from geo.errors import UsageError
+from geo.export import Filters, export_frame
 from geo.maps import scene_base, scene_layer, standalone_html, tip_html
 from geo.scenes import build_scene, page_and_query, scene_for_link
 from geo.views import PAGES, page_defaults

@@ -7,12 +7,11 @@ import json
 import pandas as pd
 import pytest
 
-from geo.errors import DataError
 from geo.cli import main
 from geo.energy import capacity_totals, energy_lines, filter_energy, latest_indicator, links_of_country
+from geo.errors import DataError
 from geo.load import load_atlas
 from geo.transport import filter_routes, named_route_lengths, nearest_feature, route_lines
-from tests.conftest import rows, write_csv
 
 
 def test_route_lines_run_through_nodes_and_waypoints(tiny_atlas):
@@ -74,27 +73,18 @@ def test_indicator_missing_stays_missing(tiny_atlas):
         ("named_routes.csv", 0, "segments", "xian-aktau;ghost", r"expected ids listed in routes\.csv, separated by ';' \(unknown: ghost\)"),
         ("transit_times.csv", 0, "days_max", "5", r"column 'days_max': found '5', expected at least days_min \(10\)"),
         ("indicators.csv", 1, "value", "n/a", r"column 'value': found 'n/a', expected a number"),
+        ("energy_waypoints.csv", 1, "seq", "1", r"energy_waypoints\.csv, row 2 \(line 3\), column 'seq': found '1', expected a unique link_id \+ seq \(row 1 has btc/1 too\)"),
     ],
 )
-def test_transport_and_energy_validation(tiny_data, file, row, column, value, message):
-    table = rows(file)
-    table[row][column] = value
-    write_csv(tiny_data, file, table)
+def test_transport_and_energy_validation(tiny_data, tiny_tables, file, row, column, value, message):
+    tiny_tables.edit(file, row, column, value)
     with pytest.raises(DataError, match=message):
         load_atlas(tiny_data)
 
 
-def test_duplicate_waypoint_sequence(tiny_data):
-    table = rows("energy_waypoints.csv")
-    table[1]["seq"] = "1"
-    write_csv(tiny_data, "energy_waypoints.csv", table)
-    with pytest.raises(DataError, match=r"energy_waypoints\.csv, row 2 \(line 3\), column 'seq': found '1', expected a unique link_id \+ seq \(row 1 has btc/1 too\)"):
-        load_atlas(tiny_data)
-
-
-def test_energy_line_needs_two_points(tiny_data):
-    table = [r for r in rows("energy_waypoints.csv") if not (r["link_id"] == "cable" and r["seq"] == "2")]
-    write_csv(tiny_data, "energy_waypoints.csv", table)
+def test_energy_line_needs_two_points(tiny_data, tiny_tables):
+    table = [r for r in tiny_tables.rows("energy_waypoints.csv") if not (r["link_id"] == "cable" and r["seq"] == "2")]
+    tiny_tables.write("energy_waypoints.csv", table)
     with pytest.raises(DataError, match=r"energy_waypoints\.csv, column 'link_id': found 'cable', expected at least 2 points for cable \(found 1\)"):
         load_atlas(tiny_data)
 

@@ -6,10 +6,10 @@ import math
 
 import pytest
 
-from geo.errors import DataError
-from geo.scenes import build_scene
 from geo import marks as mk
+from geo.errors import DataError
 from geo.maps import tip_html
+from geo.scenes import build_scene
 from geo.upload import MAX_BYTES, MAX_ROWS, indicator_shapes, indicator_tip, read_indicator
 
 
@@ -77,6 +77,8 @@ def test_decimal_comma_is_named(tiny_atlas):
         (("iso3,value\n" + "KAZ,1\n" * (MAX_ROWS + 1)).encode(), f"expected at most {MAX_ROWS:,} rows"),
         ((",".join(f"c{i}" for i in range(60)) + "\n").encode(), "expected at most 50 columns"),
     ],
+    ids=["empty", "zip", "nul_bytes", "latin1", "no_country_column", "no_value_column", "unknown_country", "too_big",
+         "too_many_rows", "too_many_columns"],
 )
 def test_bad_files_are_rejected_with_a_message(tiny_atlas, data, message):
     with pytest.raises(DataError, match=message.replace("(", r"\(").replace(")", r"\)").replace("+", r"\+")):

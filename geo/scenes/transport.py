@@ -11,7 +11,7 @@ from geo import marks as mk
 from geo import styles, vocab
 from geo.export import Filters, export_frame
 from geo.load import Atlas
-from geo.network import NoRoute, RoutePlan
+from geo.network import NoRouteError, RoutePlan
 from geo.routing import plan_legs, plan_route
 from geo.scenes import Frame, Scene, ids
 from geo.transport import air_lines, filter_nodes, filter_routes, node_points, route_lines
@@ -59,7 +59,7 @@ def build(atlas: Atlas, v: dict) -> Scene:
             plan = plan_route(atlas, v["from"], v["to"], avoid_iso3=v["avoid"], exclude_modes=v["exclude"],
                               statuses=statuses if v["future"] else ["operational"])
             legs = plan_legs(atlas, plan)
-        except NoRoute as exc:
+        except NoRouteError as exc:
             notices.append(f"No route: {exc}.")
     node_labels = nodes.assign(label=[f"{n} ({vocab.NODE_KIND.label(k)}, {vocab.INFRA_STATUS.label(s).lower()})"
                                       for n, k, s in zip(nodes["name"], nodes["kind"], nodes["status"])])

@@ -68,7 +68,8 @@ def streamlit_server(*, env: dict[str, str] | None = None, timeout: float = 90.0
         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
     ]
-    log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # a file, not a pipe: a full pipe would block the server
+    # a file, not a pipe: a full pipe would block the server; it outlives this call (closed when the server stops)
+    log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # noqa: SIM115
     proc = subprocess.Popen(cmd, cwd=REPO, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT, text=True)
     url = ServerURL(f"http://127.0.0.1:{port}")
     url.pid = proc.pid
