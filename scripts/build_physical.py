@@ -25,7 +25,8 @@ Where each part comes from
   the river is every package feature that one of the points lies on). A match must be unique and within
   `MATCH_TOLERANCE` (the package's quantization is 0.036 x 0.018 degrees), or the build fails: a changed package
   cannot silently rename a feature. ``name`` is Natural Earth's English name (``name_en``; for rivers, whose 1:50m
-  file has no ``name_en``, Natural Earth's ``name`` with its double spaces removed, and Tigris for ``Dicle``).
+  file has no ``name_en``, Natural Earth's ``name`` with its double spaces removed, Dnieper for ``Dnipro (Dnieper)``
+  and Tigris for ``Dicle``, the Turkish name Natural Earth gives the upper course).
 * Historic Aral Sea: ``data/physical_inputs/ne_10m_lakes_historic_aral.geojson``, Natural Earth's 1:10m historic
   lakes feature "Aral Sea" (dated "late 1950s"), transcribed from ``ne_10m_lakes_historic.geojson``.
 
