@@ -68,6 +68,8 @@ class TableSpec:
     row_checks: tuple[Callable[[dict[str, str]], list[tuple[str | None, str | None, str]]], ...] = field(
         default=()
     )
+    geometry: tuple[str, ...] = ()
+    """For a GeoJSON file (EPSG:4326): the geometry types its features may have; its properties are the columns."""
 
     @property
     def names(self) -> list[str]:

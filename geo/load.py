@@ -12,7 +12,6 @@ Geometries are stored and returned in EPSG:4326 (longitude, latitude in degrees)
 from __future__ import annotations
 
 import hashlib
-import io
 import itertools
 import os
 import threading
@@ -21,16 +20,15 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
-import shapely
 
 from geo import _validate as v
 from geo import vocab
 from geo.dates import partial_date_start
 from geo.errors import DataError, Problem
+from geo.files import read_boundaries, read_table
 from geo.tables import (
     AIR_LINKS,
     BODIES,
-    BOUNDARIES_FILE,
     COUNTRIES,
     DATA_FILES,
     ENERGY_LINKS,
@@ -41,6 +39,7 @@ from geo.tables import (
     MEMBERSHIPS,
     NAMED_ROUTES,
     NODES,
+    PHYSICAL,
     ROUTE_WAYPOINTS,
     ROUTES,
     SOURCES,
@@ -74,53 +73,6 @@ def data_signature(path: str | os.PathLike[str] | None = None) -> tuple[str, tup
         except OSError:
             stats.append((name, -1, -1))
     return str(folder.resolve()), tuple(stats)
-
-
-def _read_text(folder: Path, name: str, problems: list[Problem]) -> str | None:
-    path = folder / name
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        problems.append(Problem(name, None, None, None, f"the file to exist in {folder}"))
-        return None
-    except OSError as exc:
-        problems.append(Problem(name, None, None, None, f"a readable file ({exc.strerror})"))
-        return None
-    if b"\x00" in raw[:4096]:
-        problems.append(Problem(name, None, None, None, "a UTF-8 text file (it looks binary)"))
-        return None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        problems.append(
-            Problem(name, None, None, None, f"UTF-8 text (byte {exc.start}, on line {line}, is not valid UTF-8)")
-        )
-        return None
-
-
-def read_table(folder: Path, spec: v.TableSpec, ctx: v.Context, problems: list[Problem]) -> pd.DataFrame:
-    """Read one CSV table as strings and append its problems to `problems`.
-
-    Returns the table (empty, with the spec's columns, if it could not be read).
-    """
-    empty = pd.DataFrame({name: pd.Series(dtype=str) for name in spec.names})
-    content = _read_text(folder, spec.file, problems)
-    if content is None:
-        return empty
-    if not content.strip():
-        problems.append(Problem(spec.file, None, None, None, f"a header row: {','.join(spec.names)}"))
-        return empty
-    try:
-        df = pd.read_csv(io.StringIO(content), dtype=str, keep_default_na=False, skip_blank_lines=True)
-    except (pd.errors.ParserError, ValueError) as exc:
-        problems.append(Problem(spec.file, None, None, None, f"well-formed CSV ({str(exc).strip()})"))
-        return empty
-    found = len(problems)
-    problems.extend(v.check_table(df, spec, ctx))
-    if len(problems) > found and list(df.columns) != spec.names:
-        return empty
-    return df
 
 
 def _membership_overlaps(df: pd.DataFrame) -> list[Problem]:
@@ -186,46 +138,6 @@ def _proposal_memberships(memberships: pd.DataFrame, bodies: pd.DataFrame) -> li
     ]
 
 
-def read_boundaries(folder: Path, ctx: v.Context, problems: list[Problem]) -> gpd.GeoDataFrame:
-    """Read boundaries.geojson (EPSG:4326) and append its problems: columns, ISO codes, geometries."""
-    name = BOUNDARIES_FILE
-    empty = gpd.GeoDataFrame({"iso3": [], "name": [], "tier": []}, geometry=[], crs="EPSG:4326")
-    if _read_text(folder, name, problems) is None:
-        return empty
-    try:
-        gdf = gpd.read_file(folder / name)
-    except Exception as exc:  # pyogrio raises several types for unreadable files; all mean the same here
-        problems.append(Problem(name, None, None, None, f"a GeoJSON FeatureCollection GDAL can read ({exc})"))
-        return empty
-    missing = [c for c in ("iso3", "name", "tier") if c not in gdf.columns]
-    if missing:
-        problems.append(Problem(name, None, None, ",".join(gdf.columns), f"properties iso3, name, tier (missing {', '.join(missing)})"))
-        return empty
-    if gdf.crs is None:
-        gdf = gdf.set_crs("EPSG:4326")
-    elif gdf.crs.to_epsg() != 4326:
-        problems.append(Problem(name, None, None, str(gdf.crs), "coordinates in EPSG:4326 (longitude, latitude)"))
-    seen: dict[str, int] = {}
-    for i, (code, tier, geom) in enumerate(zip(gdf["iso3"], gdf["tier"], gdf.geometry), start=1):
-        iso3 = "" if code is None else str(code)
-        if iso3 not in ctx.iso3:
-            problems.append(Problem(name, i, "iso3", iso3, "an ISO3 code listed in countries.csv"))
-        elif iso3 in seen:
-            problems.append(Problem(name, i, "iso3", iso3, f"one feature per country (feature {seen[iso3]} has it too)"))
-        else:
-            seen[iso3] = i
-        if tier not in vocab.BOUNDARY_TIER:
-            problems.append(Problem(name, i, "tier", str(tier), f"one of {', '.join(vocab.BOUNDARY_TIER)}"))
-        if geom is None or geom.is_empty:
-            problems.append(Problem(name, i, "geometry", "empty", "a Polygon or MultiPolygon"))
-        elif geom.geom_type not in ("Polygon", "MultiPolygon"):
-            problems.append(Problem(name, i, "geometry", geom.geom_type, "a Polygon or MultiPolygon"))
-        elif not geom.is_valid:
-            problems.append(Problem(name, i, "geometry", shapely.is_valid_reason(geom), "a valid geometry"))
-    gdf["iso3"] = gdf["iso3"].astype(str)
-    return gdf[["iso3", "name", "tier", "geometry"]]
-
-
 @dataclass(frozen=True)
 class Atlas:
     """All validated atlas data. DataFrames hold text as found (empty string = unknown), except the
@@ -251,6 +163,7 @@ class Atlas:
     energy_traces: pd.DataFrame
     indicators: pd.DataFrame
     stories: pd.DataFrame
+    physical: gpd.GeoDataFrame
     _memo: dict = field(default_factory=dict, compare=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
 
@@ -369,6 +282,7 @@ def load_atlas(path: str | os.PathLike[str] | None = None) -> Atlas:
     stories = read_table(folder, STORIES, ctx, problems)
     problems.extend(_duplicate_keys(stories, STORIES, ["story", "step"]))
     boundaries = read_boundaries(folder, ctx, problems)
+    physical = read_table(folder, PHYSICAL, ctx, problems)
     if problems:
         raise DataError(problems)
     atlas = Atlas(
@@ -392,6 +306,7 @@ def load_atlas(path: str | os.PathLike[str] | None = None) -> Atlas:
         energy_traces=energy_traces,
         indicators=INDICATORS.typed(indicators),
         stories=STORIES.typed(stories),
+        physical=physical,
     )
     story_problems = _story_views(atlas)
     if story_problems:

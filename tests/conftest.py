@@ -1,6 +1,6 @@
 """Shared fixtures: a tiny, consistent atlas data folder written into a temporary directory.
 
-- `tiny_data`: the folder, every table of TABLES written as CSV plus boundaries.geojson.
+- `tiny_data`: the folder, every table of TABLES written as CSV plus boundaries.geojson and physical.geojson.
 - `tiny_atlas`: that folder loaded; `atlas`: the shipped data/ loaded once per run.
 - `tiny_tables`: the tiny tables of that same folder, to read a fresh copy of, change and write back; tests damage
   one file at a time with it and assert the exact message.
@@ -164,6 +164,16 @@ def boundaries_doc() -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
+def physical_doc() -> dict:
+    """One lake and one river of the physical basemap, inside the tiny countries."""
+    lake = {"type": "Feature", "properties": {"id": "lake-one", "name": "Lake One", "kind": "lake", "period": "today",
+                                              "sources": "s-one", "note": ""}, "geometry": square(41.2, 40.2, 0.3)}
+    river = {"type": "Feature", "properties": {"id": "river-one", "name": "River One", "kind": "river",
+                                               "period": "today", "sources": "s-two", "note": ""},
+             "geometry": {"type": "LineString", "coordinates": [[40.1, 40.5], [42.5, 40.6], [44.9, 40.4]]}}
+    return {"type": "FeatureCollection", "features": [lake, river]}
+
+
 def _write_csv(folder: Path, name: str, rows: list[dict[str, str]], header: list[str] | None = None) -> Path:
     """Write `rows` as CSV (header from the first row unless given) and return the path."""
     path = folder / name
@@ -208,12 +218,13 @@ class TinyTables:
 
 @pytest.fixture
 def tiny_data(tmp_path: Path) -> Path:
-    """A folder of tiny, consistent data files: every table of TABLES plus boundaries.geojson."""
+    """A folder of tiny, consistent data files: every table of TABLES plus boundaries.geojson and physical.geojson."""
     folder = tmp_path / "data"
     folder.mkdir()
     for name in TABLES:
         _write_csv(folder, name, _rows(name))
     (folder / "boundaries.geojson").write_text(json.dumps(boundaries_doc()), encoding="utf-8")
+    (folder / "physical.geojson").write_text(json.dumps(physical_doc()), encoding="utf-8")
     return folder
 
 
