@@ -73,6 +73,8 @@ _LARGE_CSS = """
 .atlas-legend { font-size: 16px; line-height: 23px; max-width: 340px; }
 .atlas-legend b { font-size: 18px; }
 .atlas-tip, .leaflet-tooltip { font-size: 15px; }
+/* Presenting: the map fills its frame, whose height the page sets from the screen's. */
+#map_div, #map_div2 { height: 100vh !important; }
 </style>
 """
 

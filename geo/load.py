@@ -119,6 +119,17 @@ def _duplicate_keys(df: pd.DataFrame, spec: v.TableSpec, keys: list[str]) -> lis
     return problems
 
 
+def _one_value_per_group(df: pd.DataFrame, spec: v.TableSpec, key: str, column: str) -> list[Problem]:
+    """Rows sharing `key` must agree on `column` (e.g. every step of a story has the story's title)."""
+    problems, first = [], {}
+    for i, (group, value) in enumerate(zip(df[key], df[column]), start=1):
+        if group in first and value != first[group][1]:
+            problems.append(Problem(spec.file, i, column, value,
+                                    f"the same {column} as row {first[group][0]} of {key} {group} ({first[group][1]!r})"))
+        first.setdefault(group, (i, value))
+    return problems
+
+
 def _lines_without_points(lines: pd.DataFrame, points: pd.DataFrame, spec: v.TableSpec, key: str, minimum: int) -> list[Problem]:
     """Each line needs at least `minimum` points in its waypoints table."""
     counts = points[key].value_counts()
@@ -281,6 +292,7 @@ def load_atlas(path: str | os.PathLike[str] | None = None) -> Atlas:
     problems.extend(_duplicate_keys(indicators, INDICATORS, ["iso3", "indicator", "year"]))
     stories = read_table(folder, STORIES, ctx, problems)
     problems.extend(_duplicate_keys(stories, STORIES, ["story", "step"]))
+    problems.extend(_one_value_per_group(stories, STORIES, "story", "story_title"))
     boundaries = read_boundaries(folder, ctx, problems)
     physical = read_table(folder, PHYSICAL, ctx, problems)
     if problems:

@@ -33,6 +33,11 @@ from geo.leaflet import (
 from geo.load import Atlas
 from geo.text import escape_text
 
+LEGEND_WIDTH_PX = 240
+"""Widest legend (px, `geo.leaflet`'s ``.atlas-legend`` max-width); the first view keeps that much of the map's
+right side free, so legends never cover what the view fits."""
+LEGEND_WIDTH_LARGE_PX = 340
+
 
 def tip_html(tip: mk.Tip, rows: Iterable[dict]) -> list[str]:
     """Return each row's tooltip as escaped HTML: the title in bold, then one line each."""
@@ -125,7 +130,8 @@ def base_map(
         fit_bounds = tuple(float(x) for x in fit.total_bounds)
     if fit_bounds is not None:
         west, south, east, north = (round(float(x), 2) for x in fit_bounds)
-        m.fit_bounds([[south, west], [north, east]], padding=(8, 8))
+        legends = LEGEND_WIDTH_LARGE_PX if large_text else LEGEND_WIDTH_PX  # legends sit on the right: keep it free
+        m.fit_bounds([[south, west], [north, east]], padding_top_left=(8, 8), padding_bottom_right=(legends + 12, 8))
     return localize(m)
 
 

@@ -283,6 +283,7 @@ STORIES = v.TableSpec(
     "stories.csv",
     (
         v.Column("story", v.slug, required=True),
+        v.Column("story_title", v.text, required=True),
         v.Column("step", v.number(1, 99, integer=True), required=True),
         v.Column("title", v.text, required=True),
         v.Column("caption", v.text),

@@ -18,7 +18,7 @@ from geo.formats import FORMATS, LAYER_FORMATS, VIEW_FORMATS
 from geo.load import Atlas, data_signature, load_atlas
 from geo.maps import scene_base, scene_layer, standalone_html
 from geo.text import md_escape
-from pages._view import current_view, initial_view, presenting, remember_view
+from pages._view import controls, current_view, initial_view, presentation_bar, presenting, remember_view
 
 APP_ROOT = Path(__file__).resolve().parent.parent
 MAP_HEIGHT = 620
@@ -100,16 +100,26 @@ def sources_panel(a: Atlas, ids: str | list[str]) -> None:
 
 
 def map_section(a: Atlas, scene):
-    """The map column of a page beside a details column (one column in presentation mode): the scene's base map
-    with its layer added in place, the map downloads (HTML, PNG, SVG) and the boundary notice under it. Returns
-    (what the map reported, the details column)."""
+    """The map column of a page beside a details column: the scene's base map with its layer added in place, the
+    map downloads (HTML, PNG, SVG) and the boundary notice under it. Returns (what the map reported, the details
+    column).
+
+    In presentation mode it is the presenter's screen instead: the bar (story step or story menu, the scene's
+    one-line summary, Exit), the map as tall as the screen allows, and one line of boundary credit; the details
+    column still runs but is hidden."""
     large = presenting()  # read now: the downloads build the map later, outside this run
-    left, right = st.columns([5, 2], gap="medium") if not large else (st.container(), st.container())
+    if large:
+        presentation_bar(scene.page, a, summary=scene.summary)
+        returned = show_map(lambda: scene_base(a, scene, large_text=True), lambda: scene_layer(scene), page=scene.page)
+        with st.container(key="atlas-present-foot"):
+            st.caption(f"{ATTRIBUTION_TEXT} Boundaries imply no opinion on the legal status of any territory. "
+                       f"Data version {a.version}.")
+        return returned, controls("details")
+    left, right = st.columns([5, 2], gap="medium")
     with left:
         returned = show_map(lambda: scene_base(a, scene, large_text=large), lambda: scene_layer(scene),
                             page=scene.page)
-        if not large:
-            image_downloads(a, scene)
+        image_downloads(a, scene)
         boundary_notice(a)
     return returned, right
 
@@ -158,7 +168,7 @@ def show_map(make_base, make_layer, *, page: str, height: int = MAP_HEIGHT) -> d
     )
     value = value or {}
     remember_view(page, value)
-    st.download_button(
+    controls(f"{page}-html").download_button(
         FORMATS["html"].label,
         data=lambda: standalone_html(make_base(), make_layer(), title=f"C6 Atlas · {page}"),
         file_name=f"c6-atlas-{page}-map.{FORMATS['html'].extension}",

@@ -14,6 +14,7 @@ import uuid
 import streamlit as st
 
 from geo.load import Atlas
+from geo.stories import story_steps, story_titles
 from geo.text import md_escape
 from geo.views import PAGES, format_view, page_defaults, page_params, parse_view
 
@@ -37,9 +38,12 @@ def begin(page: str, atlas: Atlas) -> None:
     if query and (first or (token and token not in consumed)):
         consumed.add(token)
         view = parse_view(page, query, atlas)
-        for param in page_params(page):
-            if param.name in view.values and param.key:
-                st.session_state[param.key] = view.values[param.name]
+        start = page_defaults(page, atlas)
+        for param in page_params(page):  # a link is a whole view: what it leaves out takes the page's default
+            if param.key and (param.name in view.values or param.name in start):
+                st.session_state[param.key] = view.values.get(param.name, start.get(param.name))
+        for kept in (f"_view_{page}", f"_current_view_{page}", f"_sel_{page}"):
+            st.session_state.pop(kept, None)
         if {"lat", "lon", "z"} <= view.values.keys():
             st.session_state[f"_view_{page}"] = (view.values["lat"], view.values["lon"], view.values["z"])
         if "sel" in view.values:
@@ -56,12 +60,11 @@ def begin(page: str, atlas: Atlas) -> None:
             st.session_state.setdefault(param.key, start[param.name])
     for notice in st.session_state.get(f"_notices_{page}", []):
         st.caption(md_escape(f"Link: {notice}."))
+    _keyboard()
     if presenting():
         _presentation_css()
-        if st.button("Exit presentation", key=f"{page}_exit_present", help="Show the sidebar and controls again"):
-            st.session_state["present"] = False
-            st.rerun()
-    _story_bar(page, atlas)
+    else:
+        _story_bar(page, atlas)
 
 
 def presenting() -> bool:
@@ -74,15 +77,79 @@ def presentation_switch() -> None:
     st.toggle("Presentation mode", key="present", help="Hide controls, give the map the screen, enlarge text")
 
 
+PRESENT_RESERVED_PX = 235
+"""Height of what a presentation screen shows besides the map: the title, the bar, the source line, margins."""
+CONTROLS = "atlas-controls"
+"""Key prefix of containers that hold controls and details: hidden (yet still run) in presentation mode."""
+
+
 def _presentation_css() -> None:
+    """Presentation is a layout: the sidebar, header, controls and details are hidden (their widgets still run, so
+    the view keeps its state); the map's frame takes the height the screen has left."""
     st.html(
-        """<style>
-        [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"] {display: none;}
-        .block-container, [data-testid="stMainBlockContainer"] {padding-top: 1rem; max-width: 100%;}
-        h1 {font-size: 2.6rem !important;}
-        [data-testid="stCaptionContainer"], [data-testid="stMarkdownContainer"] p {font-size: 1.15rem;}
+        f"""<style>
+        [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
+        [class*="st-key-{CONTROLS}"] {{display: none !important;}}
+        .block-container, [data-testid="stMainBlockContainer"] {{padding: 0.6rem 1.5rem 0 1.5rem !important;
+          max-width: 100%;}}
+        [data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] {{gap: 0.35rem;}}
+        h1 {{font-size: 1.9rem !important; padding: 0 0 0.35rem 0 !important;}}
+        .st-key-atlas-present-bar p {{font-size: 1.05rem; line-height: 1.4; white-space: nowrap;
+          overflow: hidden; text-overflow: ellipsis;}}
+        .st-key-atlas-story [data-testid="stPageLink"] a {{border: 1px solid #b8b8b8; border-radius: 0.5rem;
+          padding: 0.3rem 0.8rem; background: #ffffff; justify-content: center;}}
+        iframe[title="streamlit_folium.st_folium"] {{height: calc(100vh - {PRESENT_RESERVED_PX}px) !important;
+          width: 100% !important; min-height: 300px;}}
+        .st-key-atlas-present-foot p {{font-size: 0.85rem !important; white-space: nowrap; overflow: hidden;
+          text-overflow: ellipsis;}}
         </style>"""
     )
+
+
+def controls(name: str):
+    """A container for controls or details that presentation mode hides (they still run)."""
+    return st.container(key=f"{CONTROLS}-{name}")
+
+
+_KEYS_JS = """<script>
+if (!window.__atlasKeys) {
+  window.__atlasKeys = true;
+  document.addEventListener("keydown", function (e) {
+    var t = e.target;
+    if (e.key === "Enter" && t && t.matches && t.matches('input[type="checkbox"]')) {
+      e.preventDefault(); t.click(); return;  // a switch toggles with Enter as with Space
+    }
+    if (e.altKey || e.ctrlKey || e.metaKey || (t && t.closest &&
+        t.closest('input, textarea, select, [contenteditable="true"], [role="combobox"], [role="slider"], iframe'))) return;
+    var label = e.key === "ArrowRight" ? "Next" : e.key === "ArrowLeft" ? "Back" : null;
+    if (!label) return;
+    var link = Array.from(document.querySelectorAll('.st-key-atlas-story a')).find(function (a) {
+      return a.textContent.indexOf(label) !== -1; });
+    if (link) { e.preventDefault(); link.click(); }
+  });
+}
+</script>"""
+
+
+def _keyboard() -> None:
+    """Keys for presenters: the arrow keys step a story back and forth, Enter toggles a switch (as Space does)."""
+    st.html(_KEYS_JS, unsafe_allow_javascript=True)
+
+
+def presentation_bar(page: str, atlas: Atlas, *, summary: str = "") -> None:
+    """The presenter's bar above the map: the story step (Back, its title and caption, Next) or, outside a
+    story, a menu to start one; a one-line `summary` of a result drawn on the map; Exit presentation."""
+    with st.container(key="atlas-present-bar"):
+        main, leave = st.columns([14, 2], vertical_alignment="bottom")
+        with main:
+            if not _story_bar(page, atlas, summary=summary):
+                _story_menu(atlas, summary=summary)
+        leave.button("Exit presentation", key=f"{page}_exit_present", help="Show the sidebar and controls again",
+                     on_click=_leave_presentation)
+
+
+def _leave_presentation() -> None:
+    st.session_state["present"] = False  # a callback: it runs before the switch of the same key is drawn
 
 
 def initial_view(page: str) -> tuple[list[float] | None, float | None]:
@@ -162,30 +229,57 @@ def link_box(page: str, query: str) -> None:
         st.caption("Opening the link restores this view: filters, date, selection, map centre and zoom, basemap.")
 
 
-def _story_bar(page: str, atlas: Atlas) -> None:
+def _story_bar(page: str, atlas: Atlas, *, summary: str = "") -> bool:
+    """Back, the step's title and caption, Next: links, so the keyboard and the arrow keys reach them. Returns
+    False when no story is running."""
     story = st.session_state.get("_story")
     if not story:
-        return
-    steps = atlas.stories[atlas.stories["story"] == story[0]].assign(_n=lambda f: f["step"].astype(int)).sort_values("_n")
-    numbers = steps["_n"].tolist()
+        return False
+    steps = story_steps(atlas, story[0])
+    numbers = steps["step"].tolist()
     if story[1] not in numbers:
-        return
-    row = steps[steps["_n"] == story[1]].iloc[0]
+        return False
+    row = steps[steps["step"] == story[1]].iloc[0]
     index = numbers.index(story[1])
-    back, text, forward = st.columns([1, 10, 1], vertical_alignment="center")
-    with back:
-        if index > 0:
-            step_link(atlas, story[0], numbers[index - 1], "◀ Back")
-    text.markdown(f"**Step {index + 1} of {len(numbers)} · {md_escape(row['title'])}**  \n{md_escape(row['caption'])}")
-    with forward:
-        if index < len(numbers) - 1:
-            step_link(atlas, story[0], numbers[index + 1], "Next ▶")
+    with st.container(key="atlas-story"):
+        text, back, forward = st.columns([12, 2, 2], vertical_alignment="bottom")
+        with text:
+            st.markdown(f"**Step {index + 1} of {len(numbers)}: {md_escape(row['title'])}** · "
+                        f"{md_escape(row['story_title'])}")
+            if row["caption"]:
+                st.markdown(md_escape(row["caption"]))
+            if summary:
+                st.markdown(f"_{md_escape(summary)}_")
+        with back:
+            if index > 0:
+                step_link(atlas, story[0], numbers[index - 1], "◀ Back")
+        with forward:
+            if index < len(numbers) - 1:
+                step_link(atlas, story[0], numbers[index + 1], "Next ▶")
+            else:
+                st.markdown("End of the story")
+    return True
+
+
+def _story_menu(atlas: Atlas, *, summary: str = "") -> None:
+    """Outside a story, in presentation mode: choose a story and start it (keyboard: Tab, arrows, Enter)."""
+    titles = story_titles(atlas)
+    if not titles:
+        if summary:
+            st.markdown(f"_{md_escape(summary)}_")
+        return
+    pick, start = st.columns([9, 3], vertical_alignment="bottom")
+    chosen = pick.selectbox("Story", list(titles), format_func=titles.get, key="present_story_choice")
+    with start:
+        step_link(atlas, chosen, int(story_steps(atlas, chosen)["step"].iloc[0]), "Start the story ▶")
+    if summary:
+        st.markdown(f"_{md_escape(summary)}_")
 
 
 def step_query(atlas: Atlas, story: str, step: int) -> tuple[str, dict[str, str]]:
     """Return (page file, query parameters) of a story step, keeping presentation mode."""
-    steps = atlas.stories[(atlas.stories["story"] == story) & (atlas.stories["step"].astype(int) == step)]
-    row = steps.iloc[0]
+    steps = story_steps(atlas, story)
+    row = steps[steps["step"] == step].iloc[0]
     params = dict(_pairs(row["query"]))
     params.update(story=story, step=str(step), nav=uuid.uuid4().hex[:12])
     if presenting():
@@ -201,12 +295,13 @@ def step_link(atlas: Atlas, story: str, step: int, label: str) -> None:
 
 
 def story_picker(atlas: Atlas) -> None:
-    """Sidebar links that start each story."""
-    stories = sorted(set(atlas.stories["story"]))
-    if not stories:
+    """Sidebar links that start each story, by its full title."""
+    titles = story_titles(atlas)
+    if not titles:
         return
     st.markdown("**Stories**")
-    for story in stories:
-        steps = atlas.stories[atlas.stories["story"] == story].assign(_n=lambda f: f["step"].astype(int)).sort_values("_n")
-        step_link(atlas, story, int(steps["_n"].iloc[0]), f"{story}: {steps['title'].iloc[0]} ({len(steps)} steps)")
+    st.html("<style>[data-testid='stSidebar'] [data-testid='stPageLink'] p {white-space: normal;}</style>")
+    for story, title in titles.items():
+        steps = story_steps(atlas, story)
+        step_link(atlas, story, int(steps["step"].iloc[0]), f"{title} ({len(steps)} steps)")
 

@@ -81,3 +81,10 @@ def event_date_slider(a: Atlas, page: str, *, start: dt.date) -> tuple[dt.date, 
         if len(before):
             st.caption(md_escape(f"Latest event before this date: {before['date'].iloc[0]}, {before['label'].iloc[0]}"))
     return as_of, events
+
+
+def page_intro(title: str, caption: str = "") -> None:
+    """The page's title, and under it (not in presentation mode) a caption saying how to read the map."""
+    st.title(title)
+    if caption and not presenting():
+        st.caption(md_escape(caption))

@@ -12,19 +12,17 @@ from geo.transport import nearest_feature
 from geo.views import page_params
 from pages._ui import atlas, download_buttons, map_section, sources_panel, view_downloads
 from pages._view import begin, finish, link_box, presentation_switch, presenting, selection, story_picker, widget_values
-from pages._widgets import basemap_select, metrics, show_card
+from pages._widgets import basemap_select, metrics, page_intro, show_card
 
 a = atlas()
 begin("energy", a)
 names = a.country_names()
 indicators = next(p for p in page_params("energy") if p.name == "indicator").allowed(a)
 
-st.title("Energy: pipelines and power links across the Caspian")
-st.caption(
-    "Lines follow a published trace of the route where there is one, otherwise named waypoints; either way they are "
-    "approximate, and the geodesic length of the drawn line is shown beside the published length. Dashed lines are "
-    "not operational."
-)
+page_intro("Energy: pipelines and power links across the Caspian",
+           "Lines follow a published trace of the route where there is one, otherwise named waypoints; either way "
+           "they are approximate, and the geodesic length of the drawn line is shown beside the published length. "
+           "Dashed lines are not operational.")
 with st.sidebar:
     st.multiselect("Commodity", list(vocab.COMMODITY), format_func=vocab.COMMODITY.get, key="energy_commodity")
     st.multiselect("Status", list(vocab.ENERGY_STATUS), format_func=vocab.ENERGY_STATUS.get, key="energy_status")

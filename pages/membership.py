@@ -13,32 +13,33 @@ from geo.scenes import build_scene
 from geo.styles import COMPARE_STYLES, status_label
 from geo.text import md_escape
 from pages import _ui as ui
-from pages._view import begin, finish, link_box, presentation_switch, presenting, selection, story_picker, widget_values
-from pages._widgets import basemap_select, event_date_slider
+from pages import _view as view
+from pages._widgets import basemap_select, event_date_slider, page_intro
 
 TIMELINE_START = dt.date(1991, 1, 1)  # the focus states' independence; earlier events still count as of later dates
 
 a = ui.atlas()
-begin("membership", a)
+view.begin("membership", a)
 bodies = a.bodies_with_members()
 short, full = dict(zip(bodies["id"], bodies["short_name"])), dict(zip(bodies["id"], bodies["name"]))
 names = a.country_names()
 
-st.title("Membership: who belongs where")
+page_intro("Membership: who belongs where")
 with st.sidebar:
-    view = st.radio("View", list(vocab.MEMBERSHIP_VIEW), format_func=vocab.MEMBERSHIP_VIEW.get, key="membership_view")
+    view_name = st.radio("View", list(vocab.MEMBERSHIP_VIEW), format_func=vocab.MEMBERSHIP_VIEW.get, key="membership_view")
     body = st.selectbox("Organisation", bodies["id"].tolist(), format_func=lambda b: f"{short[b]} · {full[b]}",
                         key="membership_body")
-    if view == "compare":
+    if view_name == "compare":
         st.multiselect("Organisations to compare", bodies["id"].tolist(), format_func=short.get, key="membership_compare")
         st.radio("Counts as taking part", list(vocab.COUNT_AS), format_func=vocab.COUNT_AS.get, key="membership_count_as")
     basemap_select("membership")
     mine = ui.indicator_upload(a, "membership")
-    presentation_switch()
-    story_picker(a)
+    view.presentation_switch()
+    view.story_picker(a)
 
-as_of, events = event_date_slider(a, "membership", start=TIMELINE_START)
-scene = build_scene(a, "membership", widget_values("membership"), indicator=mine)
+with view.controls("date"):
+    as_of, events = event_date_slider(a, "membership", start=TIMELINE_START)
+scene = build_scene(a, "membership", view.widget_values("membership"), indicator=mine)
 for notice in scene.notices:
     st.info(md_escape(notice))
 facts = scene.facts
@@ -51,7 +52,7 @@ with right:
                   **{f"Only in the {short[b]}": facts.comparison.only_in(b) for b in facts.chosen}}
         for label, codes in listed.items():
             st.markdown(f"**{md_escape(label)}:** {md_escape(', '.join(names[c] for c in codes) or 'none')}")
-    elif view == "5plus3":
+    elif view_name == "5plus3":
         st.subheader("The eight together?")
         st.markdown(md_escape(cmp.coverage_sentence(a, facts.coverage, as_of)))
         row = facts.coverage.set_index("body").loc[body]
@@ -61,10 +62,8 @@ with right:
         st.subheader(md_escape(f"{short[body]} on {as_of.isoformat()}"))
         counts = facts.shapes["status"].map(status_label).value_counts()
         st.dataframe(counts.rename_axis("Status").rename("Countries"), width="stretch")
-    iso3 = selection("membership", clicked, lambda lat, lon: country_at(a.boundaries, lat, lon))
-    if presenting():
-        pass
-    elif iso3 in a.focus_iso3():
+    iso3 = view.selection("membership", clicked, lambda lat, lon: country_at(a.boundaries, lat, lon))
+    if iso3 in a.focus_iso3():
         st.subheader(md_escape(names[iso3]))
         ui.indicator_value(mine, iso3)
         record = cmp.country_memberships(a, iso3)
@@ -82,10 +81,10 @@ with right:
         st.caption("Click a country on the map for its memberships over time, meetings hosted and sources.")
 
 ui.sources_panel(a, scene.sources)
-query = finish("membership")
-if presenting():
+query = view.finish("membership")
+if view.presenting():
     st.stop()
-link_box("membership", query)
+view.link_box("membership", query)
 ui.view_downloads(a, page="membership", query=query, layers=scene.layers)
 
 st.subheader(f"Membership matrix on {as_of.isoformat()}")
@@ -99,7 +98,7 @@ if facts.comparison is not None:
     table = facts.comparison.table.assign(category=facts.comparison.table["category"].map(lambda c: COMPARE_STYLES[c].label))
     st.dataframe(table.rename(columns={"iso3": "ISO3", "name": "Country", "bodies": "Takes part in", "count": "Count",
                                        "category": "Category"}), hide_index=True, width="stretch")
-if view == "5plus3":
+if view_name == "5plus3":
     st.subheader('What each body covers of the proposed "5+3"')
     st.dataframe(facts.coverage.drop(columns=["body"]).rename(columns=cmp.COVERAGE_COLUMNS), hide_index=True, width="stretch")
     proposal = a.bodies.set_index("id").loc["5plus3"]

@@ -22,14 +22,14 @@ from pages._ui import (
     view_downloads,
 )
 from pages._view import begin, finish, link_box, presentation_switch, presenting, selection, story_picker, widget_values
-from pages._widgets import basemap_select
+from pages._widgets import basemap_select, page_intro
 
 a = atlas()
 begin("overview", a)
 body_name = a.body_names().get(BODY, BODY)
 
-st.title("C6 Atlas · Central Asia and the South Caucasus")
-st.caption(md_escape(f"Focus countries by their status in the {body_name} on the chosen date."))
+page_intro("C6 Atlas · Central Asia and the South Caucasus",
+           f"Focus countries by their status in the {body_name} on the chosen date.")
 
 with st.sidebar:
     as_of = st.date_input(

@@ -9,21 +9,19 @@ from geo.cards import node_card, segment_card
 from geo.export import export_frame
 from geo.lines import country_km_table
 from geo.scenes import build_scene
+from pages import _view as view
 from pages._ui import atlas, download_buttons, map_section, md_escape, sources_panel, view_downloads
-from pages._view import begin, finish, link_box, presentation_switch, presenting, selection, story_picker, widget_values
-from pages._widgets import basemap_select, metrics, show_card
+from pages._widgets import basemap_select, metrics, page_intro, show_card
 
 a = atlas()
-begin("transport", a)
+view.begin("transport", a)
 names = a.country_names()
 lines_all, nodes_all = tr.route_lines(a), tr.node_points(a)
 node_names = dict(zip(nodes_all["id"], nodes_all["name"]))
 
-st.title("Transport: the Middle Corridor as a network")
-st.caption(
-    "Segments are drawn through named waypoints and are approximate; lengths are geodesic (WGS84) through those "
-    "points. Published lengths, where they exist, are shown beside them."
-)
+page_intro("Transport: the Middle Corridor as a network",
+           "Segments are drawn through named waypoints and are approximate; lengths are geodesic (WGS84) through "
+           "those points. Published lengths, where they exist, are shown beside them.")
 with st.sidebar:
     st.multiselect("Corridor", list(vocab.CORRIDOR), format_func=vocab.CORRIDOR.get, key="transport_corridor")
     st.multiselect("Mode", list(vocab.MODE), format_func=vocab.MODE.get, key="transport_mode")
@@ -32,12 +30,12 @@ with st.sidebar:
                    format_func=lambda c: names.get(c, c), key="transport_iso3")
     st.toggle("Air links between the region's cities", key="transport_air")
     basemap_select("transport")
-    presentation_switch()
-    story_picker(a)
+    view.presentation_switch()
+    view.story_picker(a)
 
 # The planner's widgets come before the scene is built (they sit in an expander under the figures).
-figures = st.container()
-planner = st.expander("Plan a route", expanded=bool(st.session_state.get("transport_plan_on"))) if not presenting() else st.container()
+figures = view.controls("figures")
+planner = view.controls("planner").expander("Plan a route", expanded=bool(st.session_state.get("transport_plan_on")))
 with planner:
     st.toggle("Plan a route and draw it on the map", key="transport_plan_on")
     ids = sorted(nodes_all["id"], key=node_names.get)
@@ -49,7 +47,7 @@ with planner:
     c4.multiselect("Exclude modes", list(vocab.MODE), format_func=vocab.MODE.get, key="transport_exclude")
     c5.checkbox("Include lines not yet operational", key="transport_future")
 
-scene = build_scene(a, "transport", widget_values("transport"))
+scene = build_scene(a, "transport", view.widget_values("transport"))
 facts = scene.facts
 segments, plan = facts.segments, facts.plan
 with planner:
@@ -72,20 +70,18 @@ with figures:
 
 clicked, right = map_section(a, scene)
 with right:
-    pid = selection("transport", clicked, lambda lat, lon: tr.nearest_feature(facts.nodes, lat, lon, max_deg=0.35)
+    pid = view.selection("transport", clicked, lambda lat, lon: tr.nearest_feature(facts.nodes, lat, lon, max_deg=0.35)
                     or tr.nearest_feature(segments, lat, lon, max_deg=0.6))
-    if presenting():
-        pass
-    elif pid:
+    if pid:
         show_card(a, node_card(a, pid) if pid in set(nodes_all["id"]) else segment_card(a, lines_all, pid))
     else:
         st.caption("Click a segment or a node on the map for its facts and sources.")
 
 sources_panel(a, scene.sources)
-query = finish("transport")
-if presenting():
+query = view.finish("transport")
+if view.presenting():
     st.stop()
-link_box("transport", query)
+view.link_box("transport", query)
 view_downloads(a, page="transport", query=query, layers=scene.layers)
 
 st.subheader("Measured: kilometres by corridor and by country")

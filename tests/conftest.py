@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -136,9 +137,9 @@ TABLES: dict[str, list[dict[str, str]]] = {
          "wkt": "LINESTRING (48.5 40.5, 47.5 40.9, 46 40.6)"},
     ],
     "stories.csv": [
-        {"story": "c6", "step": "1", "title": "The C5", "caption": "", "page": "overview", "query": "date=2018-03-15",
+        {"story": "c6", "story_title": "From C5 to C6", "step": "1", "title": "The C5", "caption": "", "page": "overview", "query": "date=2018-03-15",
          "sources": "s-one"},
-        {"story": "c6", "step": "2", "title": "The C6", "caption": "", "page": "overview", "query": "date=2025-11-16",
+        {"story": "c6", "story_title": "From C5 to C6", "step": "2", "title": "The C6", "caption": "", "page": "overview", "query": "date=2025-11-16",
          "sources": "s-one"},
     ],
     "indicators.csv": [
@@ -270,3 +271,41 @@ def run_page():
     `path` (e.g. "pages/overview.py"), opened with the query parameters given; the data folder is the one named
     by the environment (DATA_DIR_ENV) when it is set, as for the app."""
     return _run_page
+
+
+def _require_browser() -> str:
+    from bench.browser import chromium_executable
+
+    reason = None
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        reason = "the playwright package is not installed (pip install -r requirements-dev.txt)"
+    exe = chromium_executable()
+    if reason is None and exe is None:
+        reason = "Chromium is not installed (apt-get install chromium)"
+    if reason:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"browser tests are required under CI=true: {reason}")
+        pytest.skip(reason)
+    return exe
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium (Debian's), shared by the browser tests; skipped without it, except under CI=true."""
+    exe = _require_browser()
+    from bench.browser import open_browser
+
+    with open_browser(exe) as b:
+        yield b
+
+
+@pytest.fixture(scope="session")
+def app_url():
+    """A `streamlit run app.py` on a free loopback port, shared by the browser tests."""
+    _require_browser()
+    from bench.browser import streamlit_server
+
+    with streamlit_server() as url:
+        yield url

@@ -6,45 +6,13 @@ CI=true, where a missing browser is a failure.
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
-from bench.browser import chromium_executable, open_browser, streamlit_server, wait_until_settled, watch_page
+from bench.browser import streamlit_server, wait_until_settled, watch_page
 
 pytestmark = pytest.mark.browser
 
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
-
-
-def _require_browser() -> str:
-    reason = None
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        reason = "the playwright package is not installed (pip install -r requirements-dev.txt)"
-    exe = chromium_executable()
-    if reason is None and exe is None:
-        reason = "Chromium is not installed (apt-get install chromium)"
-    if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"browser tests are required under CI=true: {reason}")
-        pytest.skip(reason)
-    return exe
-
-
-@pytest.fixture(scope="module")
-def browser():
-    exe = _require_browser()
-    with open_browser(exe) as b:
-        yield b
-
-
-@pytest.fixture(scope="module")
-def app_url():
-    _require_browser()
-    with streamlit_server() as url:
-        yield url
 
 
 def test_overview_map_draws_offline(browser, app_url, tmp_path):
@@ -191,7 +159,7 @@ def test_presentation_mode_and_story_steps(browser, app_url, tmp_path):
     wait_until_settled(page)
     page.get_by_role("link", name="Next ▶").click()  # step 4 is on another page
     expect(page.get_by_text("Step 4 of", exact=False)).to_be_visible(timeout=30_000)
-    page.wait_for_function("() => location.pathname.endsWith('/membership') && location.search.includes('view=5plus3')", timeout=30_000)
+    page.wait_for_function("() => location.pathname.endsWith('/membership') && location.search.includes('body=ca_consultative')", timeout=30_000)
     expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
     wait_until_settled(page)
     page.get_by_role("link", name="◀ Back").click()

@@ -48,6 +48,8 @@ class Scene:
     notices: list[str] = field(default_factory=list)
     facts: Any = None
     """The page's own facts (a dataclass defined in the page's scene module)."""
+    summary: str = ""
+    """One line that sums up what the map shows (a planned route, a comparison), for presenters."""
 
     def source_line(self, atlas: Atlas, limit: int = 4) -> str:
         """Return a one-line credit of the sources behind the scene (publishers, most cited first)."""

@@ -63,4 +63,8 @@ def build(atlas: Atlas, v: dict) -> Scene:
               "indicator": shapes.drop(columns="name").assign(indicator=indicator)}
     sources = ids([*shown["sources"], *shown["geometry_sources"], *values["sources"]])
     title = f"Pipelines and power links · {label}" + (f" · {names[country]}" if country else "")
-    return Scene("energy", title, v, marks, layers, sources, Frame(focus, focus), facts=EnergyFacts(shown, values, lines_all, filters))
+    operational = int((shown["status"] == "operational").sum())
+    summary = (f"{len(shown)} link{'s' if len(shown) != 1 else ''} shown, {operational} operational, "
+               f"{shown['length_km'].sum():,.0f} km in all")
+    return Scene("energy", title, v, marks, layers, sources, Frame(focus, focus),
+                 facts=EnergyFacts(shown, values, lines_all, filters), summary=summary)

@@ -15,6 +15,7 @@ from geo.joins import comparison_shapes, countries_with_status, proposal_shapes
 from geo.load import Atlas
 from geo.memberships import meeting_venues, meetings_until
 from geo.scenes import Frame, Scene, ids, venue_legend, venue_marks
+from geo.scenes.overview import status_summary
 from geo.views import CONSULTATIVE
 
 
@@ -82,4 +83,13 @@ def build(atlas: Atlas, v: dict) -> Scene:
         layers["meetings"] = export_frame(atlas, "meetings", Filters(as_of=as_of))
     sources = ids(cmp.sources_in_view(atlas, shown_bodies, as_of))
     facts = MembershipFacts(shapes, venues, shown_bodies, comparison, coverage, chosen)
-    return Scene("membership", title, v, marks, layers, sources, Frame(focus, focus), notices, facts)
+    if comparison is not None:
+        names = dict(zip(comparison.table["iso3"], comparison.table["name"]))
+        summary = f"In all {len(chosen)}: " + (", ".join(names[c] for c in comparison.in_all()) or "none")
+    elif coverage is not None:
+        row = coverage.set_index("body").loc[body]
+        summary = (f"{cmp.coverage_sentence(atlas, coverage, as_of)} The {short[body]} leaves out: "
+                   f"{row['left_out'] or 'none'}.")
+    else:
+        summary = status_summary(shapes, c_number=body == CONSULTATIVE)
+    return Scene("membership", title, v, marks, layers, sources, Frame(focus, focus), notices, facts, summary)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from geo import marks as mk
-from geo import styles
+from geo import styles, vocab
 from geo.export import Filters, export_frame
 from geo.joins import countries_with_status
 from geo.load import Atlas
@@ -41,4 +41,17 @@ def build(atlas: Atlas, v: dict) -> Scene:
     layers = {"countries": shapes, "meetings": export_frame(atlas, "meetings", Filters(as_of=as_of))}
     sources = [*ids(shapes["sources"]), *ids(m.sources for m in meetings)]
     return Scene("overview", title, v, marks, layers, sources, Frame(focus, focus),
-                 facts=OverviewFacts(shapes, meetings, venues))
+                 facts=OverviewFacts(shapes, meetings, venues), summary=status_summary(shapes, c_number=True))
+
+
+def status_summary(shapes: pd.DataFrame, *, c_number: bool = False) -> str:
+    """One line: who takes part in full (with `c_number`, the format's C-number) and in what other status, e.g.
+    "5 full participants (C5): Kazakhstan, …; guest of honour: Azerbaijan"."""
+    members = shapes.loc[shapes["status"] == "member", "name"].tolist()
+    named = f" (C{len(members)})" if c_number else ""
+    parts = [f"{len(members)} full participant{'s' if len(members) != 1 else ''}{named}: " + (", ".join(members) or "none")]
+    for status in dict.fromkeys(shapes["status"]):
+        if status not in ("member", vocab.NONE):
+            names = shapes.loc[shapes["status"] == status, "name"].tolist()
+            parts.append(f"{styles.status_label(status).lower()}: {', '.join(names)}")
+    return "; ".join(parts)

@@ -96,5 +96,14 @@ def build(atlas: Atlas, v: dict) -> Scene:
     framed = lines_all[lines_all["corridor"].isin(FRAMED_CORRIDORS)]
     bounds = tuple(float(x) for x in framed.total_bounds)
     title = "Middle Corridor and comparisons" + (f" · planned route {plan.total_km:,.0f} km" if plan else "")
+    if plan is not None:
+        names = dict(zip(atlas.nodes["id"], atlas.nodes["name"]))
+        countries = atlas.country_names()
+        summary = (f"{names[plan.origin]} → {names[plan.destination]}: {plan.total_km:,.0f} km in {len(plan.legs)} "
+                   f"legs through {', '.join(countries.get(c, c) for c in plan.countries)}")
+    else:
+        by_mode = segments.groupby("mode")["length_km"].sum()
+        summary = f"{len(segments)} segments: " + ", ".join(
+            f"{by_mode[m]:,.0f} km by {vocab.MODE.label(m).lower()}" for m in vocab.MODE if m in by_mode.index)
     return Scene("transport", title, v, marks, layers, sources, Frame(fit_bounds=bounds), notices,
-                 TransportFacts(segments, nodes, lines_all, plan, legs, filters))
+                 TransportFacts(segments, nodes, lines_all, plan, legs, filters), summary)
