@@ -228,7 +228,11 @@ def coverage_sentence(atlas: Atlas, coverage: pd.DataFrame, as_of: dt.date) -> s
     best = coverage.iloc[0]
     eight = len(proposal_countries(atlas))
     if best["n_members"] == eight:
-        return f"The {best['short_name']} has all {eight} as full members on this date."
+        wide = coverage.loc[coverage["n_members"] == eight, "short_name"].tolist()
+        verb = "has" if len(wide) == 1 else "have"
+        return (f"The {' and the '.join(wide)} {verb} all {eight} as full members on this date: "
+                f"{'a wider framework' if len(wide) == 1 else 'wider frameworks'} with states beyond the region; "
+                "no regional body brings the eight together.")
     return (f"No existing body has all {eight} as full members on {as_of.isoformat()}. The closest, the "
             f"{best['short_name']}, has {best['n_members']} of {eight}.")
 

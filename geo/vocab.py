@@ -111,6 +111,8 @@ INDICATOR = Vocabulary("indicator", {
     "hydro_share_pct": "Hydropower share of electricity generation (%)",
     "gas_production_bcm": "Natural gas production (bcm)",
     "oil_production_kbd": "Oil production (thousand barrels/day)",
+    "electricity_generation_twh": "Electricity generation (TWh)",
+    "water_dependency_pct": "Renewable water resources from outside the country (%)",
 })
 """Labels of the indicators the atlas knows; indicators.csv may hold others (shown by their code)."""
 PHYSICAL_KIND = Vocabulary("kind", {"river": "River", "lake": "Lake", "historic_lake": "Historic lake outline"})
