@@ -77,7 +77,13 @@ STATUS_DISPLAY = Vocabulary("status", {**MEMBERSHIP_STATUS, NONE: "Not a partici
 PARTICIPATION = ("member", "observer", "associate", "dialogue_partner", "partner", "guest_of_honour")
 """Statuses that count as taking part (not suspended, former or unknown)."""
 
-BODY_KIND = Vocabulary("kind", {"summit_format": "Summit format", "organisation": "Organisation", "proposal": "Proposal"})
+BODY_KIND = Vocabulary("kind", {
+    "summit_format": "Summit format",
+    "organisation": "Organisation",
+    "commission": "Commission",
+    "convention": "Convention",
+    "proposal": "Proposal",
+})
 COUNTRY_GROUP = Vocabulary("group", {"Central Asia": "Central Asia", "South Caucasus": "South Caucasus",
                                      "Türkiye": "Türkiye", "context": "Context"})
 FOCUS_GROUPS = ("Central Asia", "South Caucasus", "Türkiye")
