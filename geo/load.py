@@ -29,11 +29,13 @@ from geo.files import read_boundaries, read_table
 from geo.tables import (
     AIR_LINKS,
     BODIES,
+    BORDERS,
     COUNTRIES,
     DATA_FILES,
     ENERGY_LINKS,
     ENERGY_TRACES,
     ENERGY_WAYPOINTS,
+    EVENTS,
     INDICATORS,
     MEETINGS,
     MEMBERSHIPS,
@@ -46,6 +48,8 @@ from geo.tables import (
     STORIES,
     TITR_VOLUMES,
     TRANSIT_TIMES,
+    VISAS,
+    WATER_FEATURES,
 )
 from geo.views import PAGES, parse_view
 
@@ -175,6 +179,10 @@ class Atlas:
     indicators: pd.DataFrame
     stories: pd.DataFrame
     physical: gpd.GeoDataFrame
+    water_features: pd.DataFrame
+    borders: pd.DataFrame
+    visas: pd.DataFrame
+    events: pd.DataFrame
     _memo: dict = field(default_factory=dict, compare=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
 
@@ -295,6 +303,12 @@ def load_atlas(path: str | os.PathLike[str] | None = None) -> Atlas:
     problems.extend(_one_value_per_group(stories, STORIES, "story", "story_title"))
     boundaries = read_boundaries(folder, ctx, problems)
     physical = read_table(folder, PHYSICAL, ctx, problems)
+    water_features = read_table(folder, WATER_FEATURES, ctx, problems)
+    borders = read_table(folder, BORDERS, ctx, problems)
+    problems.extend(_duplicate_keys(borders, BORDERS, ["iso3_a", "iso3_b"]))
+    visas = read_table(folder, VISAS, ctx, problems)
+    problems.extend(_duplicate_keys(visas, VISAS, ["from_iso3", "to_iso3"]))
+    events = read_table(folder, EVENTS, ctx, problems)
     if problems:
         raise DataError(problems)
     atlas = Atlas(
@@ -319,6 +333,10 @@ def load_atlas(path: str | os.PathLike[str] | None = None) -> Atlas:
         indicators=INDICATORS.typed(indicators),
         stories=STORIES.typed(stories),
         physical=physical,
+        water_features=WATER_FEATURES.typed(water_features),
+        borders=borders,
+        visas=VISAS.typed(visas),
+        events=EVENTS.typed(events),
     )
     story_problems = _story_views(atlas)
     if story_problems:

@@ -308,11 +308,76 @@ PHYSICAL = v.TableSpec(
 )
 """Named rivers and lakes of the physical basemap (written by scripts/build_physical.py)."""
 
+WATER_FEATURES = v.TableSpec(
+    "water_features.csv",
+    (
+        v.Column("id", v.slug, required=True, unique=True),
+        v.Column("name", v.text, required=True),
+        v.Column("kind", v.one_of(*vocab.WATER_KIND), required=True),
+        v.Column("status", v.one_of(*vocab.INFRA_STATUS), required=True),
+        v.Column("river", v.text),
+        v.Column("iso3", v.known_iso3, required=True),
+        v.Column("lat", v.number(-90, 90)),
+        v.Column("lon", v.number(-180, 180)),
+        v.Column("capacity", v.number(0, 1e6)),
+        v.Column("capacity_unit", v.one_of(*vocab.WATER_CAPACITY_UNIT)),
+        v.Column("opened", v.partial_date),
+        v.Column("note", v.text),
+        v.Column("sources", v.known_sources, required=True),
+    ),
+    row_checks=(_both_or_neither("lat", "lon"), _capacity_unit),
+)
+"""Dams, reservoirs, hydropower plants and canals that shape the shared water (a point each)."""
+BORDERS = v.TableSpec(
+    "borders.csv",
+    (
+        v.Column("iso3_a", v.known_iso3, required=True),
+        v.Column("iso3_b", v.known_iso3, required=True),
+        v.Column("state", v.one_of(*vocab.BORDER_STATE)),
+        v.Column("treaty_signed", v.partial_date),
+        v.Column("treaty_in_force", v.partial_date),
+        v.Column("note", v.text),
+        v.Column("sources", v.known_sources, required=True),
+    ),
+)
+"""Land borders between two focus countries and the state of their delimitation (an empty state: unknown)."""
+VISAS = v.TableSpec(
+    "visas.csv",
+    (
+        v.Column("from_iso3", v.known_iso3, required=True),
+        v.Column("to_iso3", v.known_iso3, required=True),
+        v.Column("regime", v.one_of(*vocab.VISA_REGIME)),
+        v.Column("days", v.number(1, 3660, integer=True)),
+        v.Column("since", v.partial_date),
+        v.Column("note", v.text),
+        v.Column("sources", v.known_sources, required=True),
+    ),
+)
+"""What a citizen of one country needs to enter another (an empty regime: not recorded)."""
+EVENTS = v.TableSpec(
+    "events.csv",
+    (
+        v.Column("id", v.slug, required=True, unique=True),
+        v.Column("date", v.partial_date, required=True),
+        v.Column("kind", v.one_of(*vocab.EVENT_KIND), required=True),
+        v.Column("title", v.text, required=True),
+        v.Column("iso3", v.known_iso3_list, required=True),
+        v.Column("lat", v.number(-90, 90)),
+        v.Column("lon", v.number(-180, 180)),
+        v.Column("place", v.text),
+        v.Column("note", v.text),
+        v.Column("sources", v.known_sources, required=True),
+    ),
+    row_checks=(_both_or_neither("lat", "lon"),),
+)
+"""Dated milestones of peace, borders, water and people-to-people exchange, with their place where known."""
+
 TABLE_SPECS: dict[str, v.TableSpec] = {
     spec.file: spec
     for spec in (
         SOURCES, COUNTRIES, BODIES, MEMBERSHIPS, MEETINGS, NODES, ROUTES, NAMED_ROUTES, ROUTE_WAYPOINTS, AIR_LINKS,
         TITR_VOLUMES, TRANSIT_TIMES, ENERGY_LINKS, ENERGY_WAYPOINTS, ENERGY_TRACES, INDICATORS, STORIES, PHYSICAL,
+        WATER_FEATURES, BORDERS, VISAS, EVENTS,
     )
 }
 BOUNDARIES_FILE = "boundaries.geojson"

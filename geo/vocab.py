@@ -77,7 +77,13 @@ STATUS_DISPLAY = Vocabulary("status", {**MEMBERSHIP_STATUS, NONE: "Not a partici
 PARTICIPATION = ("member", "observer", "associate", "dialogue_partner", "partner", "guest_of_honour")
 """Statuses that count as taking part (not suspended, former or unknown)."""
 
-BODY_KIND = Vocabulary("kind", {"summit_format": "Summit format", "organisation": "Organisation", "proposal": "Proposal"})
+BODY_KIND = Vocabulary("kind", {
+    "summit_format": "Summit format",
+    "organisation": "Organisation",
+    "commission": "Commission",
+    "convention": "Convention",
+    "proposal": "Proposal",
+})
 COUNTRY_GROUP = Vocabulary("group", {"Central Asia": "Central Asia", "South Caucasus": "South Caucasus",
                                      "Türkiye": "Türkiye", "context": "Context"})
 FOCUS_GROUPS = ("Central Asia", "South Caucasus", "Türkiye")
@@ -116,6 +122,20 @@ INDICATOR = Vocabulary("indicator", {
 })
 """Labels of the indicators the atlas knows; indicators.csv may hold others (shown by their code)."""
 PHYSICAL_KIND = Vocabulary("kind", {"river": "River", "lake": "Lake", "historic_lake": "Historic lake outline"})
+WATER_KIND = Vocabulary("kind", {"dam": "Dam", "reservoir": "Reservoir", "hydropower": "Hydropower plant",
+                                  "canal": "Canal"})
+WATER_CAPACITY_UNIT = Vocabulary("capacity unit", {"MW": "MW", "km3": "km³"})
+BORDER_STATE = Vocabulary("state", {
+    "delimitation_in_force": "Delimited (treaty in force)",
+    "ratified": "Treaty ratified",
+    "signed": "Treaty signed",
+    "partly_delimited": "Partly delimited",
+    "not_delimited": "Not delimited",
+})
+VISA_REGIME = Vocabulary("regime", {"visa_free": "Visa-free", "visa_on_arrival": "Visa on arrival", "e_visa": "e-Visa",
+                                    "visa_required": "Visa required"})
+EVENT_KIND = Vocabulary("kind", {"peace": "Peace and normalisation", "border": "Borders", "exchange": "People-to-people",
+                                 "water": "Water and environment"})
 MEMBERSHIP_VIEW = Vocabulary("view", {"organisation": "One organisation", "compare": "Compare organisations",
                                       "5plus3": 'The "5+3" platform'})
 COUNT_AS = Vocabulary("count", {"members": "Full members only", "any": "Any participation (observer, partner…)"})

@@ -142,6 +142,32 @@ TABLES: dict[str, list[dict[str, str]]] = {
         {"story": "c6", "story_title": "From C5 to C6", "step": "2", "title": "The C6", "caption": "", "page": "overview", "query": "date=2025-11-16",
          "sources": "s-one"},
     ],
+    "water_features.csv": [
+        {"id": "dam-one", "name": "Dam One", "kind": "hydropower", "status": "operational", "river": "River One",
+         "iso3": "KGZ", "lat": "40.5", "lon": "41.5", "capacity": "1440", "capacity_unit": "MW", "opened": "1976",
+         "note": "", "sources": "s-one"},
+        {"id": "canal-one", "name": "Canal One", "kind": "canal", "status": "under_construction", "river": "",
+         "iso3": "TKM", "lat": "", "lon": "", "capacity": "", "capacity_unit": "", "opened": "", "note": "",
+         "sources": "s-two"},
+    ],
+    "borders.csv": [
+        {"iso3_a": "KAZ", "iso3_b": "KGZ", "state": "delimitation_in_force", "treaty_signed": "2001-12-15",
+         "treaty_in_force": "2008", "note": "", "sources": "s-one"},
+        {"iso3_a": "ARM", "iso3_b": "AZE", "state": "partly_delimited", "treaty_signed": "", "treaty_in_force": "",
+         "note": "", "sources": "s-two"},
+    ],
+    "visas.csv": [
+        {"from_iso3": "ARM", "to_iso3": "GEO", "regime": "visa_free", "days": "360", "since": "", "note": "",
+         "sources": "s-one"},
+        {"from_iso3": "ARM", "to_iso3": "TKM", "regime": "visa_required", "days": "", "since": "", "note": "",
+         "sources": "s-one"},
+        {"from_iso3": "ARM", "to_iso3": "AZE", "regime": "", "days": "", "since": "", "note": "not recorded",
+         "sources": "s-two"},
+    ],
+    "events.csv": [
+        {"id": "peace-one", "date": "2025-08-08", "kind": "peace", "title": "Text initialled", "iso3": "ARM;AZE",
+         "lat": "40.5", "lon": "44.5", "place": "A city", "note": "", "sources": "s-one"},
+    ],
     "indicators.csv": [
         {"iso3": "KAZ", "indicator": "renewable_capacity_mw", "year": "2024", "value": "5419", "unit": "MW",
          "note": "", "sources": "s-one"},
