@@ -14,7 +14,7 @@ from geo.export import Filters, export_frame
 from geo.joins import comparison_shapes, countries_with_status, proposal_shapes
 from geo.load import Atlas
 from geo.memberships import meeting_venues, meetings_until
-from geo.scenes import Frame, Scene, ids, venue_legend, venue_marks
+from geo.scenes import Frame, Scene, capital_places, ids, venue_legend, venue_marks, venue_places
 from geo.views import CONSULTATIVE
 
 
@@ -50,6 +50,7 @@ def build(atlas: Atlas, v: dict) -> Scene:
     notices: list[str] = []
     chosen = list(v["compare"]) if view == "compare" else []
     venues = pd.DataFrame()
+    places = capital_places(atlas, focus)
     comparison = coverage = None
     if view == "compare" and len(chosen) >= 2:
         comparison = cmp.compare_bodies(atlas, chosen, as_of, count_as=v["count"])
@@ -73,7 +74,9 @@ def build(atlas: Atlas, v: dict) -> Scene:
             shapes = countries_with_status(atlas, body, as_of)
             title = f"{short[body]}, {as_of.isoformat()}"
             if body == CONSULTATIVE:
-                venues = meeting_venues(meetings_until(atlas, as_of), atlas.country_names())
+                held = meetings_until(atlas, as_of)
+                venues = meeting_venues(held, atlas.country_names())
+                places = [*venue_places(held), *places]
             extra = [venue_legend()] if len(venues) else []
             marks = [mk.Areas(shapes, "status", styles.STATUS_STYLES, title, mk.status_tip, extra_legend=extra),
                      *venue_marks(venues)]
@@ -82,4 +85,5 @@ def build(atlas: Atlas, v: dict) -> Scene:
         layers["meetings"] = export_frame(atlas, "meetings", Filters(as_of=as_of))
     sources = ids(cmp.sources_in_view(atlas, shown_bodies, as_of))
     facts = MembershipFacts(shapes, venues, shown_bodies, comparison, coverage, chosen)
-    return Scene("membership", title, v, marks, layers, sources, Frame(focus, focus), notices, facts)
+    return Scene("membership", title, v, marks, layers, sources, Frame(focus, focus), notices, facts,
+                 key_places=places)
