@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import math
+import textwrap
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -37,7 +38,6 @@ extent such a map shows."""
 _MERCATOR = "EPSG:3857"
 _WATER_EDGE = "#8fb3cc"
 """Rivers and the shores of lakes."""
-_FONT = "DejaVu Sans"
 
 
 def _dashes(dash: str | None, width: float):
@@ -57,8 +57,7 @@ def _extent(atlas: Atlas, scene, aspect: float) -> tuple[float, float, float, fl
     if {"lat", "lon", "z"} <= v.keys():
         cx, cy = to_merc.transform(float(v["lon"]), float(v["lat"]))
         width = NOMINAL_MAP_WIDTH_PX / (256 * 2 ** float(v["z"])) * 2 * math.pi * 6378137.0
-        height = width / aspect
-        return cx - width / 2, cy - height / 2, cx + width / 2, cy + height / 2
+        return cx - width / 2, cy - width / aspect / 2, cx + width / 2, cy + width / aspect / 2
     if scene.frame.fit_bounds:
         west, south, east, north = scene.frame.fit_bounds
     else:
@@ -69,10 +68,7 @@ def _extent(atlas: Atlas, scene, aspect: float) -> tuple[float, float, float, fl
     pad = 0.04 * max(x1 - x0, y1 - y0)
     x0, y0, x1, y1 = x0 - pad, y0 - pad, x1 + pad, y1 + pad
     cx, cy, w, h = (x0 + x1) / 2, (y0 + y1) / 2, x1 - x0, y1 - y0
-    if w / h < aspect:
-        w = h * aspect
-    else:
-        h = w / aspect
+    w, h = max(w, h * aspect), max(h, w / aspect)
     return cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2
 
 
@@ -125,8 +121,19 @@ def _polygons(ax, geoms, fills, dashes, *, zorder: int) -> None:
     for geom, fill, dash in zip(geoms, fills, dashes):
         groups.setdefault((fill, dash), []).append(geom)
     for (fill, dash), members in groups.items():
-        gpd.GeoSeries(members, crs=_MERCATOR).plot(ax=ax, facecolor=fill, edgecolor=styles.FOCUS_BORDER, linewidth=1.2,
-                                                   linestyle=_dashes(dash, 1.2), alpha=0.9, zorder=zorder)
+        _fill(ax, members, facecolor=fill, edgecolor=styles.FOCUS_BORDER, linewidth=1.2, linestyle=_dashes(dash, 1.2),
+              alpha=0.9, zorder=zorder)
+
+
+def _fill(ax, geoms, **style) -> None:
+    """Fill (multi)polygons as one matplotlib collection (geopandas' plot redraws the whole figure each time)."""
+    from matplotlib.collections import PathCollection
+    from matplotlib.path import Path
+    from shapely.geometry.polygon import orient
+
+    paths = [Path.make_compound_path(*(Path(ring.coords, closed=True) for ring in (p.exterior, *p.interiors)))
+             for geom in geoms for p in map(orient, getattr(geom, "geoms", [geom])) if not p.is_empty]
+    ax.add_collection(PathCollection(paths, **style), autolim=False)
 
 
 def _lines(ax, geoms, colours, dashes, *, width: float, zorder: int, alpha: float = 1.0) -> None:
@@ -236,11 +243,11 @@ def _physical(ax, physical: gpd.GeoDataFrame, frame, *, historic: bool) -> None:
     near = physical[physical.intersects(frame)]
     lakes, rivers, old = (near[near["kind"] == kind] for kind in ("lake", "river", "historic_lake"))
     if len(lakes):
-        lakes.plot(ax=ax, facecolor=styles.SEA, edgecolor=_WATER_EDGE, linewidth=0.6, zorder=3.5)
+        _fill(ax, lakes.geometry, facecolor=styles.SEA, edgecolor=_WATER_EDGE, linewidth=0.6, zorder=3.5)
     if len(rivers):
         _lines(ax, rivers.geometry, [_WATER_EDGE] * len(rivers), [None] * len(rivers), width=1.1, zorder=3.4)
     if historic and len(old):
-        old.boundary.plot(ax=ax, color=labels.WATER_TEXT, linewidth=1.3, linestyle=(0, (4, 3)), zorder=3.6)
+        _lines(ax, old.boundary, [labels.WATER_TEXT] * len(old), ["4 3"] * len(old), width=1.3, zorder=3.6)
 
 
 def _obstacles(ax, scene, places, places_xy) -> tuple[list, list[float]]:
@@ -301,19 +308,18 @@ def render(atlas: Atlas, scene, fmt: str = "png", *, width: int = 1920, height: 
         ax.set_facecolor(styles.SEA)  # the frame lies inside the stage: what no country covers is sea
         nearby = boundaries[boundaries.intersects(frame)]
         if len(nearby):
-            nearby.plot(ax=ax, facecolor=styles.LAND, edgecolor=styles.BORDER, linewidth=0.7, zorder=2)
+            _fill(ax, nearby.geometry, facecolor=styles.LAND, edgecolor=styles.BORDER, linewidth=0.7, zorder=2)
         filled, legends = _draw_marks(ax, scene)
         _physical(ax, _mercator(atlas, "physical"), frame, historic=scene.historic_lakes)
         ax.set_xlim(extent[0], extent[2])
         ax.set_ylim(extent[1], extent[3])
         ax.set_aspect("equal", adjustable="box", anchor="N")
         ax.set(xticks=[], yticks=[], xlabel="", ylabel="")
-        for spine in ax.spines.values():
-            spine.set_color("#bbbbbb")
+        plt.setp(list(ax.spines.values()), color="#bbbbbb")
         scale = _scale_bar(ax, extent, fontsize=base * 0.85)
         ax.apply_aspect()
         renderer = fig.canvas.get_renderer()
-        placed = _labels(ax, atlas, scene, nearby, frame, filled, scale, renderer, base)
+        placed = _labels(ax, atlas, scene, nearby, frame, filled, scale, renderer, base, fmt == "svg")
         _side_texts(fig, atlas, scene, legends, base, height, ax.get_position().y0)
         buffer = io.BytesIO()
         fig.savefig(buffer, format=fmt, dpi=dpi, metadata=_metadata(fmt, scene))
@@ -323,7 +329,7 @@ def render(atlas: Atlas, scene, fmt: str = "png", *, width: int = 1920, height: 
         plt.close(fig)
 
 
-def _labels(ax, atlas, scene, nearby, frame, filled, scale, renderer, base) -> list[labels.PlacedLabel]:
+def _labels(ax, atlas, scene, nearby, frame, filled, scale, renderer, base, svg) -> list[labels.PlacedLabel]:
     """Key places' dots, then every label placed by priority (`geo.labels.place_labels`)."""
     from pyproj import Transformer
 
@@ -337,7 +343,7 @@ def _labels(ax, atlas, scene, nearby, frame, filled, scale, renderer, base) -> l
     obstacles.append(tuple(scale.get_window_extent(renderer).extents))
     px_per_unit = ax.get_window_extent(renderer).width / (frame.bounds[2] - frame.bounds[0])
     focus = set(filled) | set(nearby.loc[nearby["tier"] == "focus", "iso3"])
-    seas = [(name, *to_merc.transform(lon, lat)) for name, lat, lon in labels.SEAS]
+    seas = [(name, [to_merc.transform(lon, lat) for lat, lon in points]) for name, points in labels.SEAS]
     specs = [*labels.country_specs(nearby, frame, focus, px_per_unit, base),
              *labels.place_specs(places, places_xy, radii, base),
              *labels.water_specs(_mercator(atlas, "physical"), seas, frame, px_per_unit, base,
@@ -345,7 +351,7 @@ def _labels(ax, atlas, scene, nearby, frame, filled, scale, renderer, base) -> l
     from matplotlib import patheffects
 
     halo = [patheffects.withStroke(linewidth=3, foreground="white")]
-    return labels.place_labels(ax, renderer, specs, obstacles, halo=halo)
+    return labels.place_labels(ax, renderer, specs, obstacles, halo=halo, words=svg)
 
 
 _SUBTITLES = {"overview": "Central Asia and the South Caucasus", "membership": "Who belongs where",
@@ -370,23 +376,19 @@ def _side_texts(fig, atlas, scene, legends, base, height, bottom: float) -> None
     fig.text(0.015, 0.905, scene.subtitle or _SUBTITLES.get(scene.page, ""), fontsize=base * 1.1, color="#555555",
              va="center")
     credit = labels.source_credit(atlas.sources, scene.sources)
-    fig.text(0.015, bottom - 0.033, f"{credit.text} Data version {atlas.version}.", fontsize=base * 0.8, color=styles.TEXT,
-             va="center")
-    fig.text(0.015, bottom - 0.06, f"{ATTRIBUTION_TEXT} {DISCLAIMER.split('. ', 1)[-1]}", fontsize=base * 0.7, color="#555555",
-             va="center")
+    fig.text(0.015, bottom - 0.033, f"{credit.text} Data version {atlas.version}.", fontsize=base * 0.8,
+             color=styles.TEXT, va="center")
+    fig.text(0.015, bottom - 0.06, f"{ATTRIBUTION_TEXT} {DISCLAIMER.split('. ', 1)[-1]}", fontsize=base * 0.7,
+             color="#555555", va="center")
 
 
 def _wrap(text: str, width: int) -> str:
-    import textwrap
-
     return "\n".join(textwrap.wrap(text, width)) or text
 
 
 def _metadata(fmt: str, scene) -> dict:
     title = f"C6 Atlas · {scene.title}"
-    if fmt == "png":
-        return {"Title": title, "Software": "C6 Atlas (matplotlib)"}
-    return {"Title": title, "Date": None}
+    return {"Title": title, "Software": "C6 Atlas (matplotlib)"} if fmt == "png" else {"Title": title, "Date": None}
 
 
 def image_size(data: bytes) -> tuple[int, int]:

@@ -9,6 +9,7 @@ placed before it nor an obstacle (a marker, the scale bar); a label that fits no
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -19,7 +20,13 @@ Box = tuple[float, float, float, float]
 
 PAD = 2.0
 """Pixels kept free around every label (its halo is drawn there)."""
+SLACK = 1.04
+"""Width kept for a label, as a multiple of its measured width: drawn with a halo, a text's glyphs are outlines
+without hinting, a little wider than the measure."""
 
+SPILL_DELAY = 0.5
+"""How much later an area's label that fits nowhere inside is tried beside its area: after the other focus
+countries' names have their places inside theirs, before any key place."""
 _POINT_OFFSETS = ((1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (-1, 1), (1, -1), (-1, -1))
 """Where a point's label goes, tried in order: right, left, above, below, then the diagonals."""
 _AREA_SHIFTS = ((0, 0), (0, 1.2), (0, -1.2), (0.4, 0), (-0.4, 0), (0.4, 1.2), (-0.4, -1.2), (0, 2.4), (0, -2.4))
@@ -30,26 +37,13 @@ _AREA_SHIFTS = ((0, 0), (0, 1.2), (0, -1.2), (0.4, 0), (-0.4, 0), (0.4, 1.2), (-
 class LabelSpec:
     """A label to place.
 
-    Parameters
-    ----------
-    texts : tuple of str
-        The text and shorter alternatives (``"Armenia"``, ``"ARM"``), tried in order at every position.
-    x, y : float
-        Anchor in data coordinates: the point, or the area's inner centre.
-    priority : float
-        Placement order (lower first); a label gives way to every label placed before it.
-    kind : str
-        What it names (``focus``, ``country``, ``place``, ``sea``, ``lake``, ``river``...), for styling and tests.
-    radius : float or None
-        For a point label: the pixels between the point and the text (its marker's radius); None for an
-        area's label, placed over its anchor and moved only inside `inside`.
-    inside : shapely geometry, optional
-        For an area's label: the (visible) area, in data coordinates, its anchor must stay in.
-    max_widths : tuple of float or None
-        The widest each text of `texts` may be, in pixels (None or missing: any width); a wider one is skipped.
-    style : dict
-        Keyword arguments of `matplotlib.axes.Axes.text` (fontsize, color, weight, style...).
-    """
+    `texts`: the text and shorter alternatives ("Armenia", "ARM"), tried in order at every position; `x`, `y`:
+    the anchor in data coordinates (the point, or the area's inner centre); `priority`: placement order (lower
+    first: a label gives way to every label placed before it); `kind`: what it names (focus, country, place,
+    sea, lake, river); `radius`: for a point's label, the pixels between the point and the text, None for an
+    area's label, placed over its anchor and moved only inside `inside` (the visible area, data coordinates);
+    `max_widths`: the widest each text may be in pixels (None or missing: any); `style`: keyword arguments of
+    `matplotlib.axes.Axes.text`."""
 
     texts: tuple[str, ...]
     x: float
@@ -60,9 +54,11 @@ class LabelSpec:
     inside: object = None
     max_widths: tuple[float | None, ...] = ()
     style: dict = field(default_factory=dict)
+    more: tuple[tuple[float, float], ...] = ()
+    """Other anchors (data coordinates) tried, in order, when no position around the first is free."""
     spill: bool = False
-    """For an area's label: when no position inside fits, try beside the anchor as for a point (small
-    countries keep their name next to them)."""
+    """For an area's label: when no position inside fits, try beside the anchor as for a point, `SPILL_DELAY`
+    later (small countries keep their name next to them)."""
 
 
 class PlacedLabel(NamedTuple):
@@ -87,7 +83,7 @@ def _free(box: Box, taken: Sequence[Box]) -> bool:
 
 
 def place_labels(ax, renderer, specs: Iterable[LabelSpec], obstacles: Sequence[Box] = (), *,
-                 halo=None) -> list[PlacedLabel]:
+                 halo=None, words: bool = False) -> list[PlacedLabel]:
     """Draw the labels that fit, in priority order, and return them with their measured boxes.
 
     Parameters
@@ -101,6 +97,8 @@ def place_labels(ax, renderer, specs: Iterable[LabelSpec], obstacles: Sequence[B
         Boxes (display pixels) no label may cover: markers, the scale bar.
     halo : list, optional
         Path effects of every label (a white halo).
+    words : bool
+        Also draw each label as plain, transparent text (an SVG then holds the words).
     """
     from shapely.geometry import Point
 
@@ -111,36 +109,45 @@ def place_labels(ax, renderer, specs: Iterable[LabelSpec], obstacles: Sequence[B
     taken: list[Box] = []
     blocked = list(obstacles)
     placed: list[PlacedLabel] = []
-    for spec in sorted(specs, key=lambda s: s.priority):
+    queue = [(spec.priority, n, spec, False) for n, spec in enumerate(specs)]
+    heapq.heapify(queue)
+    while queue:
+        priority, n, spec, spilling = heapq.heappop(queue)
         px, py = to_pixels((spec.x, spec.y))
         text = ax.text(spec.x, spec.y, spec.texts[0], ha="center", va="center", zorder=10, clip_on=False,
-                       path_effects=halo, **spec.style)
-        spot = None
-        for i, option in enumerate(spec.texts):
+                       **spec.style)
+        spot = _beside(spec, text, renderer, px, py, limits, taken, blocked) if spilling else None
+        for i, option in enumerate(() if spilling else spec.texts):
             text.set_text(option)
             extent = text.get_window_extent(renderer)
-            w, h = extent.width, extent.height
+            w, h = extent.width * SLACK, extent.height
             widest = spec.max_widths[i] if i < len(spec.max_widths) else None
             if widest is not None and w > widest:
                 continue
-            for cx, cy in _centres(spec, px, py, w, h):
-                box = (cx - w / 2 - PAD, cy - h / 2 - PAD, cx + w / 2 + PAD, cy + h / 2 + PAD)
-                if not (_within(box, limits) and _free(box, taken) and _free(box, blocked)):
-                    continue
-                if spec.radius is None and spec.inside is not None and not spec.inside.contains(Point(*to_data((cx, cy)))):
-                    continue
-                spot = (option, cx, cy, box)
-                break
+            for ox, oy in (to_pixels(xy) for xy in ((spec.x, spec.y), *spec.more)):
+                for cx, cy in _centres(spec, ox, oy, w, h):
+                    box = (cx - w / 2 - PAD, cy - h / 2 - PAD, cx + w / 2 + PAD, cy + h / 2 + PAD)
+                    if not (_within(box, limits) and _free(box, taken) and _free(box, blocked)):
+                        continue
+                    if spec.radius is None and spec.inside is not None and not spec.inside.contains(Point(*to_data((cx, cy)))):
+                        continue
+                    spot = (option, cx, cy, box)
+                    break
+                if spot:
+                    break
             if spot:
                 break
-        if spot is None and spec.spill:
-            spot = _beside(spec, text, renderer, px, py, limits, taken, blocked)
+        if spot is None and spec.spill and not spilling:  # beside the area, once places are named
+            heapq.heappush(queue, (priority + SPILL_DELAY, n, spec, True))
         if spot is None:
             text.remove()
             continue
         option, cx, cy, box = spot
         text.set_text(option)
         text.set_position(tuple(to_data((cx, cy))))
+        text.set_path_effects(halo or [])
+        if words:  # a text drawn with path effects leaves no trace of its words in an SVG: a transparent copy does
+            ax.text(*to_data((cx, cy)), option, ha="center", va="center", alpha=0.0, clip_on=False, **spec.style)
         taken.append(box)
         measured = text.get_window_extent(renderer)
         placed.append(PlacedLabel(option, spec.kind, (measured.x0, measured.y0, measured.x1, measured.y1)))
@@ -152,7 +159,7 @@ def _beside(spec: LabelSpec, text, renderer, px, py, limits, taken, blocked):
     for option in spec.texts:
         text.set_text(option)
         extent = text.get_window_extent(renderer)
-        w, h = extent.width, extent.height
+        w, h = extent.width * SLACK, extent.height
         for cx, cy in _centres(LabelSpec(spec.texts, spec.x, spec.y, spec.priority, "point", 0.0), px, py, w, h):
             box = (cx - w / 2 - PAD, cy - h / 2 - PAD, cx + w / 2 + PAD, cy + h / 2 + PAD)
             if _within(box, limits) and _free(box, taken) and _free(box, blocked):
@@ -193,14 +200,8 @@ def short_name(name: str, *, port: bool = False, limit: int = 18) -> str:
     long, a port's first word and "port", else without its trailing lower-case words ("Saman-Depe gas field"),
     else its first part.
 
-    >>> short_name("Baku International Sea Trade Port (Alat)", port=True)
-    'Baku port'
-    >>> short_name("Turkmenbashi International Seaport", port=True)
-    'Turkmenbashi port'
-    >>> short_name("Kapikule-Kapitan Andreevo")
-    'Kapikule'
-    >>> short_name("Georgia-Turkey border (Area 81, link to TANAP) near Turkgozu")
-    'Turkgozu'
+    ("Baku International Sea Trade Port (Alat)" → "Baku port", "Kapikule-Kapitan Andreevo" → "Kapikule":
+    `tests/test_image.py` lists more.)
     """
     near = re.search(r"\bnear ([^(,]+)", name)
     text = near.group(1).strip() if near else re.split(r"\s*[(,]", name, maxsplit=1)[0].strip() or name
@@ -216,25 +217,26 @@ def short_name(name: str, *, port: bool = False, limit: int = 18) -> str:
     return text if len(text) <= limit else re.split(r"[\s\-–]", text, maxsplit=1)[0]
 
 
-SEAS: tuple[tuple[str, float, float], ...] = (
-    ("Caspian Sea", 42.0, 50.6),
-    ("Black Sea", 43.2, 34.2),
-    ("Sea of Azov", 46.1, 36.7),
-    ("Mediterranean Sea", 34.0, 19.5),
-    ("Aegean Sea", 38.6, 25.0),
-    ("Adriatic Sea", 42.8, 16.2),
-    ("Red Sea", 20.5, 38.6),
-    ("Persian Gulf", 27.0, 51.3),
-    ("Gulf of Oman", 24.6, 58.6),
-    ("Arabian Sea", 19.5, 63.0),
-    ("Baltic Sea", 56.0, 19.0),
-    ("Bay of Bengal", 19.0, 89.0),
-    ("Yellow Sea", 35.5, 123.5),
+SEAS: tuple[tuple[str, tuple[tuple[float, float], ...]], ...] = (
+    ("Caspian Sea", ((42.0, 50.6), (38.6, 51.2), (43.6, 50.0))),
+    ("Black Sea", ((43.2, 34.2), (42.6, 31.0), (43.8, 37.3), (44.1, 32.0), (42.4, 35.6), (43.0, 29.8))),
+    ("Sea of Azov", ((46.1, 36.7),)),
+    ("Mediterranean Sea", ((34.0, 19.5), (33.6, 27.0))),
+    ("Aegean Sea", ((38.6, 25.0),)),
+    ("Adriatic Sea", ((42.8, 16.2),)),
+    ("Red Sea", ((20.5, 38.6), (24.0, 36.4))),
+    ("Persian Gulf", ((27.0, 51.3),)),
+    ("Gulf of Oman", ((24.6, 58.6),)),
+    ("Arabian Sea", ((19.5, 63.0),)),
+    ("Baltic Sea", ((56.0, 19.0),)),
+    ("Bay of Bengal", ((19.0, 89.0),)),
+    ("Yellow Sea", ((35.5, 123.5),)),
 )
-"""Seas named on the slide images: (name, latitude, longitude of the label). Names as in the IHO's *Limits of
-Oceans and Seas* (S-23, 3rd edition, 1953); the Caspian, which S-23 does not cover, by its common English name.
-Each point was placed by hand in open water, well inside the sea; `tests/test_image.py` checks that none lies on
-a country of the boundaries."""
+"""Seas named on the slide images: (name, places for the label: latitude, longitude, tried in order). Names as in
+the IHO's *Limits of Oceans and Seas* (S-23, 3rd edition, 1953); the Caspian, which S-23 does not cover, by its
+common English name. Each point was placed by hand in open water, well inside the sea; `tests/test_image.py`
+checks that none lies on or near a country of the boundaries."""
+
 
 WATER_TEXT = "#3f6f92"
 """Colour of the names of seas, lakes and rivers."""
@@ -306,13 +308,17 @@ def place_specs(places, points, radii, base: float) -> list[LabelSpec]:
 
 
 def water_specs(physical, seas, frame, px_per_unit: float, base: float, *, historic: bool) -> list[LabelSpec]:
-    """Labels of seas (`seas`: name, x, y in the axes' coordinates), lakes by size, historic lake outlines when
+    """Labels of seas (`seas`: name, [(x, y)...] in the axes' coordinates), lakes by size, historic lake outlines when
     drawn, and rivers whose visible course is long enough, after every country and place."""
     from shapely.geometry import Point
     from shapely.ops import polylabel
 
     water = {"fontsize": base * 0.85, "color": WATER_TEXT, "style": "italic"}
-    specs = [LabelSpec((name,), x, y, 3.0, "sea", 0.0, style=water) for name, x, y in seas if frame.contains(Point(x, y))]
+    specs = []
+    for name, points in seas:
+        inside = [xy for xy in points if frame.contains(Point(*xy))]
+        if inside:
+            specs.append(LabelSpec((name,), *inside[0], 3.0, "sea", 0.0, style=water, more=tuple(inside[1:])))
     width = frame.bounds[2] - frame.bounds[0]
     for name, kind, period, geom in zip(physical["name"], physical["kind"], physical["period"], physical.geometry):
         visible = geom.intersection(frame)
