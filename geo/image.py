@@ -348,10 +348,7 @@ def _labels(ax, atlas, scene, nearby, frame, filled, scale, renderer, base, svg)
              *labels.place_specs(places, places_xy, radii, base),
              *labels.water_specs(_mercator(atlas, "physical"), seas, frame, px_per_unit, base,
                                  historic=scene.historic_lakes)]
-    from matplotlib import patheffects
-
-    halo = [patheffects.withStroke(linewidth=3, foreground="white")]
-    return labels.place_labels(ax, renderer, specs, obstacles, halo=halo, words=svg)
+    return labels.place_labels(ax, renderer, specs, obstacles, halo=3.0, under=svg)
 
 
 _SUBTITLES = {"overview": "Central Asia and the South Caucasus", "membership": "Who belongs where",

@@ -83,7 +83,7 @@ def _free(box: Box, taken: Sequence[Box]) -> bool:
 
 
 def place_labels(ax, renderer, specs: Iterable[LabelSpec], obstacles: Sequence[Box] = (), *,
-                 halo=None, words: bool = False) -> list[PlacedLabel]:
+                 halo: float = 0.0, under: bool = False) -> list[PlacedLabel]:
     """Draw the labels that fit, in priority order, and return them with their measured boxes.
 
     Parameters
@@ -95,11 +95,13 @@ def place_labels(ax, renderer, specs: Iterable[LabelSpec], obstacles: Sequence[B
     specs : iterable of LabelSpec
     obstacles : sequence of Box
         Boxes (display pixels) no label may cover: markers, the scale bar.
-    halo : list, optional
-        Path effects of every label (a white halo).
-    words : bool
-        Also draw each label as plain, transparent text (an SVG then holds the words).
+    halo : float
+        Width in points of the white halo around each label (0: none).
+    under : bool
+        Draw the halo as a copy under the label, which stays plain text (for an SVG: its words and glyphs are
+        kept as such), rather than as the label's own path effect (for a PNG: hinted glyphs would not line up).
     """
+    from matplotlib import patheffects
     from shapely.geometry import Point
 
     frame = ax.get_window_extent(renderer)
@@ -145,9 +147,12 @@ def place_labels(ax, renderer, specs: Iterable[LabelSpec], obstacles: Sequence[B
         option, cx, cy, box = spot
         text.set_text(option)
         text.set_position(tuple(to_data((cx, cy))))
-        text.set_path_effects(halo or [])
-        if words:  # a text drawn with path effects leaves no trace of its words in an SVG: a transparent copy does
-            ax.text(*to_data((cx, cy)), option, ha="center", va="center", alpha=0.0, clip_on=False, **spec.style)
+        if halo and under:
+            ax.text(*to_data((cx, cy)), option, ha="center", va="center", zorder=9.9, clip_on=False,
+                    path_effects=[patheffects.Stroke(linewidth=halo, foreground="white")],
+                    **{**spec.style, "color": "white"})
+        elif halo:
+            text.set_path_effects([patheffects.withStroke(linewidth=halo, foreground="white")])
         taken.append(box)
         measured = text.get_window_extent(renderer)
         placed.append(PlacedLabel(option, spec.kind, (measured.x0, measured.y0, measured.x1, measured.y1)))
