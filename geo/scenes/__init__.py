@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, urlsplit
 
 import pandas as pd
@@ -34,6 +34,17 @@ class Frame:
     fit_bounds: tuple[float, float, float, float] | None = None
 
 
+class Place(NamedTuple):
+    """A place a slide image names: its name, where it is (degrees), its rank (0 names first) and whether the
+    scene's marks already draw a point there (if not, the image draws a small dot)."""
+
+    name: str
+    lat: float
+    lon: float
+    rank: int = 1
+    marked: bool = False
+
+
 @dataclass
 class Scene:
     """What a page's map shows for one view, and what goes with it."""
@@ -50,6 +61,12 @@ class Scene:
     """The page's own facts (a dataclass defined in the page's scene module)."""
     summary: str = ""
     """One line that sums up what the map shows (a planned route, a comparison), for presenters."""
+    subtitle: str = ""
+    """The view's filters in words, for the slide image (empty: the image says what the page shows in general)."""
+    key_places: list[Place] = field(default_factory=list)
+    """Places the slide image names (transport nodes, line ends, venues, capitals), most important first."""
+    historic_lakes: bool = False
+    """Whether the slide image draws historic lake outlines (the Aral Sea of the late 1950s)."""
 
     def source_line(self, atlas: Atlas, limit: int = 4) -> str:
         """Return a one-line credit of the sources behind the scene (publishers, most cited first)."""
@@ -142,6 +159,33 @@ def venue_legend() -> mk.LegendItem:
 def venue_marks(venues: pd.DataFrame) -> list[mk.Mark]:
     """The venues as a mark, or nothing when there are none."""
     return [mk.Venues(venues)] if len(venues) else []
+
+
+def capital_places(atlas: Atlas, iso3: Iterable[str], rank: int = 1) -> list[Place]:
+    """The capitals of the countries `iso3` (those with coordinates) as places."""
+    rows = atlas.countries[atlas.countries["iso3"].isin(set(iso3))].dropna(subset=["capital_lat", "capital_lon"])
+    return [Place(str(c), float(lat), float(lon), rank) for c, lat, lon in
+            zip(rows["capital"], rows["capital_lat"], rows["capital_lon"]) if c]
+
+
+def venue_places(meetings: Iterable[Any], rank: int = 0) -> list[Place]:
+    """The cities of meetings (`geo.memberships.Meeting`, with coordinates) as places drawn by the venue mark."""
+    places = {(m.lat, m.lon): Place(str(m.city), float(m.lat), float(m.lon), rank, True) for m in meetings
+              if not (pd.isna(m.lat) or pd.isna(m.lon))}
+    return list(places.values())
+
+
+def in_words(vocabulary: Mapping[str, str], chosen: Iterable[str], every: str, *, joiner: str = "and",
+             lower: bool = True) -> str:
+    """The chosen codes' labels in the vocabulary's order as words ("rail and ferry"); `every` when all or none
+    are chosen (a filter left empty keeps all)."""
+    wanted = set(chosen)
+    labels = [label for code, label in vocabulary.items() if code in wanted]
+    if not labels or len(labels) == len(vocabulary):
+        return every
+    if lower:
+        labels = [label[:1].lower() + label[1:] for label in labels]
+    return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} {joiner} {labels[-1]}"
 
 
 def ids(cells: str | Iterable[str]) -> list[str]:

@@ -13,7 +13,7 @@ from geo.energy import energy_lines, filter_energy, latest_indicator
 from geo.export import Filters, export_frame
 from geo.lines import display_lines
 from geo.load import Atlas
-from geo.scenes import Frame, Scene, ids
+from geo.scenes import Frame, Place, Scene, capital_places, ids, in_words
 
 
 @dataclass(frozen=True)
@@ -66,5 +66,16 @@ def build(atlas: Atlas, v: dict) -> Scene:
     operational = int((shown["status"] == "operational").sum())
     summary = (f"{len(shown)} link{'s' if len(shown) != 1 else ''} shown, {operational} operational, "
                f"{shown['length_km'].sum():,.0f} km in all")
+    ends = atlas.energy_waypoints[atlas.energy_waypoints["link_id"].isin(set(shown["id"]))].sort_values("seq")
+    ends = pd.concat([ends.groupby("link_id").head(1), ends.groupby("link_id").tail(1)])
+    ends = ends[~ends["name"].str.contains("placed at|not published", regex=True)]  # stand-ins, not places
+    places = [*(Place(str(n), float(la), float(lo), 0) for n, la, lo in zip(ends["name"], ends["lat"], ends["lon"])),
+              *capital_places(atlas, focus, rank=2)]
+    words = [in_words(vocab.COMMODITY, v["commodity"], "all commodities"),
+             in_words(vocab.ENERGY_STATUS, v["status"], "all statuses", joiner="or"),
+             *([f"through {names[country]}"] if country else []),
+             "lines along published traces or through named waypoints (approximate)"]
+    subtitle = " · ".join(words)
     return Scene("energy", title, v, marks, layers, sources, Frame(focus, focus),
-                 facts=EnergyFacts(shown, values, lines_all, filters), summary=summary)
+                 facts=EnergyFacts(shown, values, lines_all, filters), summary=summary,
+                 subtitle=subtitle[:1].upper() + subtitle[1:], key_places=places)

@@ -14,7 +14,7 @@ from geo.export import Filters, export_frame
 from geo.joins import comparison_shapes, countries_with_status, proposal_shapes
 from geo.load import Atlas
 from geo.memberships import meeting_venues, meetings_until
-from geo.scenes import Frame, Scene, ids, venue_legend, venue_marks
+from geo.scenes import Frame, Scene, capital_places, ids, venue_legend, venue_marks, venue_places
 from geo.scenes.overview import status_summary
 from geo.views import CONSULTATIVE
 
@@ -51,6 +51,7 @@ def build(atlas: Atlas, v: dict) -> Scene:
     notices: list[str] = []
     chosen = list(v["compare"]) if view == "compare" else []
     venues = pd.DataFrame()
+    places = capital_places(atlas, focus)
     comparison = coverage = None
     if view == "compare" and len(chosen) >= 2:
         comparison = cmp.compare_bodies(atlas, chosen, as_of, count_as=v["count"])
@@ -74,7 +75,9 @@ def build(atlas: Atlas, v: dict) -> Scene:
             shapes = countries_with_status(atlas, body, as_of)
             title = f"{short[body]}, {as_of.isoformat()}"
             if body == CONSULTATIVE:
-                venues = meeting_venues(meetings_until(atlas, as_of), atlas.country_names())
+                held = meetings_until(atlas, as_of)
+                venues = meeting_venues(held, atlas.country_names())
+                places = [*venue_places(held), *places]
             extra = [venue_legend()] if len(venues) else []
             marks = [mk.Areas(shapes, "status", styles.STATUS_STYLES, title, mk.status_tip, extra_legend=extra),
                      *venue_marks(venues)]
@@ -92,4 +95,5 @@ def build(atlas: Atlas, v: dict) -> Scene:
                    f"{row['left_out'] or 'none'}.")
     else:
         summary = status_summary(shapes, c_number=body == CONSULTATIVE)
-    return Scene("membership", title, v, marks, layers, sources, Frame(focus, focus), notices, facts, summary)
+    return Scene("membership", title, v, marks, layers, sources, Frame(focus, focus), notices, facts, summary,
+                 key_places=places)

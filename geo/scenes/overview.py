@@ -13,7 +13,7 @@ from geo.export import Filters, export_frame
 from geo.joins import countries_with_status
 from geo.load import Atlas
 from geo.memberships import Meeting, meeting_venues, meetings_until
-from geo.scenes import Frame, Scene, ids, venue_legend, venue_marks
+from geo.scenes import Frame, Scene, capital_places, ids, venue_legend, venue_marks, venue_places
 from geo.views import CONSULTATIVE
 
 
@@ -41,7 +41,8 @@ def build(atlas: Atlas, v: dict) -> Scene:
     layers = {"countries": shapes, "meetings": export_frame(atlas, "meetings", Filters(as_of=as_of))}
     sources = [*ids(shapes["sources"]), *ids(m.sources for m in meetings)]
     return Scene("overview", title, v, marks, layers, sources, Frame(focus, focus),
-                 facts=OverviewFacts(shapes, meetings, venues), summary=status_summary(shapes, c_number=True))
+                 facts=OverviewFacts(shapes, meetings, venues), summary=status_summary(shapes, c_number=True),
+                 key_places=[*venue_places(meetings), *capital_places(atlas, focus)])
 
 
 def status_summary(shapes: pd.DataFrame, *, c_number: bool = False) -> str:

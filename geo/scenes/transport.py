@@ -13,7 +13,7 @@ from geo.export import Filters, export_frame
 from geo.load import Atlas
 from geo.network import NoRouteError, RoutePlan
 from geo.routing import plan_legs, plan_route
-from geo.scenes import Frame, Scene, ids
+from geo.scenes import Frame, Place, Scene, ids, in_words
 from geo.transport import air_lines, filter_nodes, filter_routes, node_points, route_lines
 
 FRAMED_CORRIDORS = ("middle", "middle_southern", "cku")
@@ -95,7 +95,8 @@ def build(atlas: Atlas, v: dict) -> Scene:
                    *atlas.titr_volumes["sources"], *atlas.transit_times["sources"]])
     framed = lines_all[lines_all["corridor"].isin(FRAMED_CORRIDORS)]
     bounds = tuple(float(x) for x in framed.total_bounds)
-    title = "Middle Corridor and comparisons" + (f" · planned route {plan.total_km:,.0f} km" if plan else "")
+    corridors = in_words(vocab.CORRIDOR, v["corridor"], "Middle Corridor and comparisons", lower=False)
+    title = corridors + (f" · planned route {plan.total_km:,.0f} km" if plan else "")
     if plan is not None:
         names = dict(zip(atlas.nodes["id"], atlas.nodes["name"]))
         countries = atlas.country_names()
@@ -106,4 +107,25 @@ def build(atlas: Atlas, v: dict) -> Scene:
         summary = f"{len(segments)} segments: " + ", ".join(
             f"{by_mode[m]:,.0f} km by {vocab.MODE.label(m).lower()}" for m in vocab.MODE if m in by_mode.index)
     return Scene("transport", title, v, marks, layers, sources, Frame(fit_bounds=bounds), notices,
-                 TransportFacts(segments, nodes, lines_all, plan, legs, filters), summary)
+                 TransportFacts(segments, nodes, lines_all, plan, legs, filters), summary, subtitle=_subtitle(atlas, v),
+                 key_places=[Place(str(n), float(la), float(lo), _NODE_RANK.get(k, 1) if t != "true" else 0, True)
+                             for n, la, lo, k, t in zip(nodes["name"], nodes["lat"], nodes["lon"], nodes["kind"],
+                                                        nodes["terminal"])])
+
+
+_NODE_RANK = {"seaport": 0, "ferry_terminal": 0, "hub": 1, "rail_border_crossing": 2}
+"""Which nodes a slide names first: network ends and ports, then hubs, then border crossings."""
+
+
+def _subtitle(atlas: Atlas, v: dict) -> str:
+    """The view's filters in words: "Rail and ferry · operational · lines drawn through named waypoints..."."""
+    names = atlas.country_names()
+    parts = [in_words(vocab.MODE, v["mode"], "all modes"), in_words(vocab.INFRA_STATUS, v["status"], "all statuses",
+                                                                     joiner="or")]
+    if v["iso3"]:
+        parts.append("through " + " or ".join(names.get(c, c) for c in v["iso3"]))
+    if v["air"]:
+        parts.append("with air links")
+    parts.append("lines drawn through named waypoints (approximate)")
+    text = " · ".join(parts)
+    return text[:1].upper() + text[1:]
