@@ -12,6 +12,7 @@ from geo.energy import links_of_country
 from geo.lines import THROUGH_WAYPOINTS
 from geo.load import Atlas
 from geo.measure import SEA, format_parts
+from geo.text import number
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class Card:
 
 def _capacity(row) -> str:
     if pd.notna(row["capacity"]):
-        return f"capacity {row['capacity']:,g} {row['capacity_unit']}"
+        return f"capacity {number(row['capacity'], row['capacity_unit'])}"
     return "capacity unknown"
 
 
@@ -64,7 +65,7 @@ def energy_card(atlas: Atlas, lines: pd.DataFrame, link_id: str) -> Card:
     """The card of a pipeline or power link (`lines`: `geo.energy.energy_lines`)."""
     r = lines.set_index("id").loc[link_id]
     names = {**atlas.country_names(), SEA: "sea"}
-    capacity = f"{r['capacity']:,g} {r['capacity_unit']}" if pd.notna(r["capacity"]) else "unknown"
+    capacity = number(r["capacity"], r["capacity_unit"], missing="unknown")
     published = f"{r['published_length_km']:,.0f} km" if pd.notna(r["published_length_km"]) else "none"
     head = (f"{vocab.COMMODITY.label(r['commodity'])} {vocab.ENERGY_KIND.label(r['kind']).lower()} · "
             f"{vocab.ENERGY_STATUS.label(r['status'])}{_opened(r)}"
@@ -93,7 +94,8 @@ def country_energy_card(atlas: Atlas, lines: pd.DataFrame, iso3: str) -> Card:
     reach_now = {c for cell in now["countries"] for c in cell.split(";") if c} - {iso3}
     reach_all = {c for cell in touching["countries"] for c in cell.split(";") if c} - {iso3}
     added = sorted(reach_all - reach_now, key=lambda c: names.get(c, c))
-    planned = ", ".join(f"{n} ({vocab.ENERGY_STATUS.label(s).lower()})" for n, s in zip(future["name"], future["status"]))
+    planned = ", ".join(n if f"({vocab.ENERGY_STATUS.label(s).lower()})" in n.lower()  # no "(proposed) (proposed)"
+                        else f"{n} ({vocab.ENERGY_STATUS.label(s).lower()})" for n, s in zip(future["name"], future["status"]))
     return Card(names[iso3], [
         ("Operational", ", ".join(now["name"]) or "none"),
         ("Not yet operational", planned or "none"),

@@ -241,3 +241,19 @@ def hosted_labels(hosted: pd.DataFrame) -> list[str]:
     """Label each meeting of `meetings_hosted`: "meeting 5, 2023-09-14, Dushanbe" or "preparatory meeting, …"."""
     return [f"{'meeting ' + str(r['number']) if r['numbered'] == 'true' else 'preparatory meeting'}, {r['date']}, {r['city']}"
             for r in hosted.to_dict("records")]
+
+
+def memberships_today(atlas: Atlas, iso3: str, day: dt.date | str | None = None) -> pd.DataFrame:
+    """What a country belongs to on `day` (default today): one row per body in which it takes part or whose status
+    is recorded (not "none"): body (full name), status (label), since — members first."""
+    matrix = status_matrix(atlas, day, iso3=[iso3]).iloc[0]
+    bodies = atlas.bodies_with_members()
+    rows = []
+    for body, name in zip(bodies["id"], bodies["name"]):
+        status = matrix[body]
+        if status != NONE:
+            since = statuses_as_of(atlas, body, day, iso3=[iso3])["since"].iloc[0]
+            rows.append({"body": name, "status": status_label(status), "since": since or "not recorded",
+                         "_order": 0 if status == "member" else 1})
+    frame = pd.DataFrame(rows, columns=["body", "status", "since", "_order"])
+    return frame.sort_values("_order", kind="stable").drop(columns="_order").reset_index(drop=True)

@@ -39,7 +39,7 @@ def capacity_totals(lines: gpd.GeoDataFrame) -> pd.DataFrame:
     """Return capacity summed by commodity and unit (links without a capacity are counted apart, not as zero):
     commodity, capacity_unit, links, with_capacity, total_capacity."""
     rows = []
-    for (commodity, unit), group in lines.groupby(["commodity", lines["capacity_unit"].replace("", "—")], sort=True):
+    for (commodity, unit), group in lines.groupby(["commodity", lines["capacity_unit"]], sort=True):
         known = group["capacity"].dropna()
         rows.append({"commodity": commodity, "capacity_unit": unit, "links": len(group),
                      "with_capacity": len(known), "total_capacity": known.sum() if len(known) else None})

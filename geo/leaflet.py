@@ -64,6 +64,18 @@ _CSS = f"""
 .atlas-legend i.atlas-dash {{ border-style: dashed; }}
 .atlas-tip b {{ font-size: 13px; }}
 .leaflet-container .leaflet-control-attribution {{ font-size: 11px; line-height: 14px; max-width: 70%; }}
+.atlas-label-anchor {{ width: 0; height: 0; }}
+.atlas-label {{ position: absolute; transform: translate(-50%, -50%); white-space: nowrap; font-size: 11px;
+  color: #555; text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; pointer-events: none; visibility: hidden; }}
+.atlas-label.focus {{ font-size: 13px; font-weight: 600; color: {styles.TEXT}; }}
+.atlas-label.capital {{ transform: translate(-4px, -50%); padding-left: 9px; color: {styles.TEXT}; }}
+.atlas-label.capital::before {{ content: ""; position: absolute; left: 0; top: 50%; width: 5px; height: 5px;
+  margin-top: -3px; border-radius: 50%; background: {styles.TEXT}; border: 1px solid #fff; }}
+.atlas-label.capital.focus {{ font-size: 12px; font-weight: 400; }}
+.atlas-label.water {{ color: {styles.WATER_TEXT}; font-style: italic; }}
+.atlas-label.node {{ transform: translate(7px, -50%); font-size: 11px; color: {styles.TEXT}; }}
+.leaflet-interactive:focus {{ outline: none; }}
+path.atlas-line {{ filter: drop-shadow(0 0 1px #fff) drop-shadow(0 0 1px #fff); }}
 </style>
 """
 
@@ -269,3 +281,40 @@ def circle_markers(fg: folium.FeatureGroup, points: pd.DataFrame, *, fill_of, **
     return localize(fg)
 
 
+
+
+def physical_json(physical: gpd.GeoDataFrame) -> str:
+    """Today's rivers and lakes (not historic outlines) as GeoJSON text for the base map: kind only, 3 decimals."""
+    import shapely
+
+    today = physical.loc[physical["kind"] != "historic_lake", ["kind", "geometry"]]
+    today = today.set_geometry(shapely.set_precision(today.geometry.values, 0.001))
+    text = json.dumps(feature_collection(today), ensure_ascii=False, separators=(",", ":"))
+    return text.replace("</", "<\\/")
+
+
+class PhysicalLayer(MacroElement):
+    """Lakes (filled as sea) and rivers (thin blue lines) over the countries, under the labels, not interactive.
+    Its script is finished text (streamlit-folium takes it from the ``script`` macro; `render` adds it to a
+    standalone figure)."""
+
+    _template = Template("{% macro script(this, kwargs) %}{{ this.script() }}{% endmacro %}")
+
+    def __init__(self, data_json: str):
+        super().__init__()
+        self._name = "PhysicalLayer"
+        self.data_json = data_json
+
+    def script(self) -> str:
+        m = self._parent.get_name()
+        return (
+            f"(function () {{ var pane = {m}.createPane('atlasWater'); pane.style.zIndex = 405; "
+            "pane.style.pointerEvents = 'none'; "
+            f"L.geoJson({self.data_json}, {{pane: 'atlasWater', interactive: false, style: function (f) {{ "
+            f"return f.properties.kind === 'river' ? {{color: '{styles.RIVER}', weight: 1.3, opacity: 0.9, fill: false}} "
+            f": {{color: '{styles.RIVER}', weight: 0.6, fillColor: '{styles.SEA}', fillOpacity: 1}}; }}}})"
+            f".addTo({m}); }})();"
+        )
+
+    def render(self, **kwargs) -> None:
+        self.get_root().script.add_child(Script(self.script()), name=self.get_name())

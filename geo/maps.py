@@ -19,24 +19,29 @@ from geo import marks as mk
 from geo import styles
 from geo.assets import MAP_CSS, MAP_JS, asset_text, local_url, localize
 from geo.basemaps import ATTRIBUTION, BASEMAPS, DEFAULT_CENTER, DEFAULT_ZOOM
+from geo.labels import short_name
 from geo.leaflet import (
     AtlasMap,
     Attribution,
     ContextLayer,
     GeoJsonLayer,
     Legend,
+    PhysicalLayer,
     Stylesheet,
     circle_markers,
     context_json,
     feature_collection,
+    physical_json,
 )
 from geo.load import Atlas
+from geo.map_labels import GroupLabels, LabelLayer, labels_json
+from geo.places import MapLabel, base_labels
 from geo.text import escape_text
 
-LEGEND_WIDTH_PX = 240
-"""Widest legend (px, `geo.leaflet`'s ``.atlas-legend`` max-width); the first view keeps that much of the map's
-right side free, so legends never cover what the view fits."""
-LEGEND_WIDTH_LARGE_PX = 340
+LEGEND_WIDTH_PX = 130
+"""How much of the map's right side (px) the first view keeps free for the legends, which sit in its corners, so
+they do not cover what the view fits (the widest legend is 240 px, `geo.leaflet`'s ``.atlas-legend``)."""
+LEGEND_WIDTH_LARGE_PX = 200
 
 
 def tip_html(tip: mk.Tip, rows: Iterable[dict]) -> list[str]:
@@ -124,6 +129,9 @@ def base_map(
         excluded = frozenset(exclude_iso3)
         text = atlas.memo(("context_json", excluded), lambda: context_json(boundaries, excluded), limit=32)
         ContextLayer(text, fill_opacity=1.0 if choice.offline else 0.35).add_to(m)
+    if choice.offline and len(atlas.physical):
+        PhysicalLayer(atlas.memo(("physical_json",), lambda: physical_json(atlas.physical))).add_to(m)
+    LabelLayer(atlas.memo(("labels_json",), lambda: labels_json(base_labels(atlas)))).add_to(m)
     Attribution(ATTRIBUTION).add_to(m)
     fit = boundaries.loc[boundaries["iso3"].isin(set(fit_iso3))]
     if fit_bounds is None and len(fit):
@@ -192,10 +200,21 @@ def draw_lines(fg: folium.FeatureGroup, mark: mk.Lines) -> None:
                  tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True)).add_to(fg)
 
 
+NODE_LABEL_RANK = {"seaport": (2.2, 0), "ferry_terminal": (2.2, 0), "hub": (2.6, 4.5), "rail_border_crossing": (3.0, 5)}
+"""Priority and first zoom of a place's name by kind: ports first, then hubs, then border crossings."""
+
+
 def draw_points(fg: folium.FeatureGroup, mark: mk.Points) -> None:
-    """A circle marker per place, filled by kind; each has the CSS class ``atlas-node``."""
+    """A circle marker per place, filled by kind, each with the CSS class ``atlas-node``, and the place's short name
+    beside it where there is room (``name`` column)."""
     circle_markers(fg, mark.frame, fill_of=lambda row: mark.kind_colours.get(row["kind"], "#999999"), radius=5,
                    color="#222222", weight=1.5, fill_opacity=1.0, class_name="atlas-node")
+    if "name" in mark.frame.columns and len(mark.frame):
+        rows = mark.frame.dropna(subset=["lat", "lon"])
+        labels = [MapLabel(float(la), float(lo), short_name(str(n), port=k in ("seaport", "ferry_terminal")), "node",
+                           *NODE_LABEL_RANK.get(k, (3.0, 5)))
+                  for n, la, lo, k in zip(rows["name"], rows["lat"], rows["lon"], rows["kind"])]
+        GroupLabels(labels_json(labels)).add_to(fg)
 
 
 def draw_venues(fg: folium.FeatureGroup, mark: mk.Venues) -> None:
@@ -205,9 +224,11 @@ def draw_venues(fg: folium.FeatureGroup, mark: mk.Venues) -> None:
 
 
 def draw_highlight(fg: folium.FeatureGroup, mark: mk.Highlight) -> None:
-    """A broad pale line under the others, not interactive."""
-    GeoJsonLayer(feature_collection(mark.frame[["geometry"]]),
-                 style_function=lambda _f, c=mark.colour: {"color": c, "weight": 10, "opacity": 0.55, "className": "atlas-plan"},
+    """A broad pale line under the others (``atlas-plan``), or the reader's selection as a dark outline over them
+    (``atlas-selected``); not interactive."""
+    look = ({"color": mark.colour, "weight": 4, "opacity": 0.95, "className": "atlas-selected"} if mark.selection
+            else {"color": mark.colour, "weight": 10, "opacity": 0.55, "className": "atlas-plan"})
+    GeoJsonLayer(feature_collection(mark.frame[["geometry"]]), style_function=lambda _f, s=look: s,
                  interactive=False).add_to(fg)
 
 

@@ -97,10 +97,12 @@ class Venues:
 
 @dataclass(frozen=True, eq=False)
 class Highlight:
-    """A broad, pale line under the others (a planned route): only ``geometry`` is used."""
+    """A broad, pale line under the others (a planned route), or with `selection` a dark outline over them (what the
+    reader chose: a country's border, a line, a ring round a place): only ``geometry`` (lines) is used."""
 
     frame: pd.DataFrame
     colour: str
+    selection: bool = False
 
 
 @dataclass(frozen=True, eq=False)
@@ -155,7 +157,8 @@ def choropleth_classes(
     """
     present = pd.to_numeric(values, errors="coerce").dropna()
     if bins is None:
-        edges = pd.qcut(present, 5, retbins=True, duplicates="drop")[1] if len(present) else []
+        classes = min(5, present.nunique())  # two values make two classes, not five
+        edges = pd.qcut(present, classes, retbins=True, duplicates="drop")[1] if classes > 1 else present.unique()
         bins = sorted({round(float(e), 1) for e in edges})
     palette = styles.CHOROPLETH
     interior = np.asarray(bins[1:-1], dtype=float)

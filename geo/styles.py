@@ -16,6 +16,10 @@ LAND = "#f3f1ec"
 BORDER = "#9c978d"
 FOCUS_BORDER = "#3d3d3d"
 TEXT = "#222222"
+RIVER = "#6b9bc3"
+"""Rivers and lake shores on the interactive map."""
+WATER_TEXT = "#3f6f92"
+"""Names of seas, lakes and rivers."""
 
 
 @dataclass(frozen=True)
@@ -83,3 +87,5 @@ CHOROPLETH = ("#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494")
 """ColorBrewer YlGnBu, six classes (colour-blind safe)."""
 NO_DATA = StatusStyle("No data", "#f4f4f4", "2 3")
 ROUTE_HIGHLIGHT = "#CC79A7"
+SELECTED = "#111111"
+"""Outline of what the reader selected."""

@@ -183,3 +183,25 @@ def _corridor_journeys(atlas: Atlas) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows, columns=["corridor", "journey", "km", "legs", "sea_km", "published_days"])
+
+
+def tables_for_readers(atlas: Atlas, segments: gpd.GeoDataFrame) -> dict[str, pd.DataFrame]:
+    """The Transport page's tables in words and numbers: km by corridor of `segments`, the corridors' journeys,
+    the published transit times and the TITR volumes."""
+    from geo import vocab
+    from geo.text import for_readers
+
+    return {
+        "corridors": for_readers(corridor_summary(segments), {
+            "corridor": "Corridor", "segments": "Segments", "total_km": "Total km", "rail_km": "Rail km",
+            "sea_km": "Sea and ferry km"}, {"corridor": vocab.CORRIDOR}),
+        "journeys": for_readers(corridor_journeys(atlas), {
+            "corridor": "Corridor", "journey": "Journey", "km": "km on the network", "legs": "Legs",
+            "sea_km": "of which by sea", "published_days": "Published transit times"}),
+        "transit times": for_readers(atlas.transit_times, {
+            "corridor": "Corridor", "origin": "From", "destination": "To", "days_min": "Days (fewest)",
+            "days_max": "Days (most)", "year": "Year", "note": "Note", "sources": "Sources"}, {"corridor": vocab.CORRIDOR}),
+        "volumes": for_readers(atlas.titr_volumes, {
+            "year": "Year", "cargo_mt": "Cargo (million tonnes)", "teu": "Containers (TEU)", "note": "Note",
+            "sources": "Sources"}, digits=3),
+    }

@@ -21,6 +21,7 @@ import pandas as pd
 
 from geo.errors import DataError, Problem
 from geo.load import Atlas
+from geo.text import number as format_number
 
 MAX_BYTES = 1_000_000
 """Largest upload read (1 MB: some hundred thousand rows of country, value and year is far beyond need)."""
@@ -204,6 +205,6 @@ def indicator_tip(unit: str):
         if pd.isna(row["value"]):
             return str(row["name"]), ["no data"]
         year = f" ({int(row['year'])})" if pd.notna(row["year"]) else ""
-        return str(row["name"]), [f"{row['value']:,.6g} {unit}".strip() + year]
+        return str(row["name"]), [format_number(row["value"], unit, digits=4) + year]
 
     return tip

@@ -17,7 +17,7 @@ from geo.errors import DataError
 from geo.formats import FORMATS, LAYER_FORMATS, VIEW_FORMATS
 from geo.load import Atlas, data_signature, load_atlas
 from geo.maps import scene_base, scene_layer, standalone_html
-from geo.text import md_escape
+from geo.text import md_escape, number
 from pages._view import controls, current_view, initial_view, presentation_bar, presenting, remember_view
 
 APP_ROOT = Path(__file__).resolve().parent.parent
@@ -229,7 +229,7 @@ def indicator_value(indicator, iso3: str) -> None:
         return
     rows = indicator[indicator["iso3"] == iso3]
     value = rows["value"].iloc[0] if len(rows) else float("nan")
-    shown = "no data" if value != value else f"{value:,.6g} {indicator.attrs.get('unit', '')}".strip()
+    shown = number(value, str(indicator.attrs.get("unit", "")), digits=4, missing="no data")
     year = rows["year"].iloc[0] if len(rows) else float("nan")
     shown += f" ({int(year)})" if year == year else ""
     st.markdown(f"**{md_escape(indicator.attrs.get('name', 'Your indicator'))}** (your upload): {md_escape(shown)}")

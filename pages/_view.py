@@ -170,9 +170,13 @@ def current_view(page: str) -> tuple[float, float, float] | None:
     return st.session_state.get(f"_current_view_{page}") or st.session_state.get(f"_view_{page}")
 
 
-def selection(page: str, returned: dict, pick) -> str | None:
-    """Return the selected id: from a new click (resolved by `pick(lat, lon)`), else as kept (or from the URL)."""
-    point = (returned or {}).get("last_object_clicked") or {}
+def selection(page: str, pick, returned: dict | None = None) -> str | None:
+    """Return the selected id: from a new click on the page's map (resolved by `pick(lat, lon)`), else as kept (or
+    from the URL). Called before the map is drawn it reads the map's last report from the session (streamlit-folium
+    keeps it under the map's key), so the map drawn already outlines what was clicked; called after, with what
+    the map `returned`, it catches a report that came without that (as in tests that set the component's value)."""
+    report = returned if returned is not None else st.session_state.get(f"{page}_map")
+    point = (report or {}).get("last_object_clicked") or {}
     click = (point.get("lat"), point.get("lng")) if {"lat", "lng"} <= point.keys() else None
     if click and click != st.session_state.get(f"_click_{page}"):
         st.session_state[f"_click_{page}"] = click

@@ -1,6 +1,5 @@
 """Energy: pipelines and power links across the Caspian over a choropleth of a country indicator."""
 
-import pandas as pd
 import streamlit as st
 
 from geo import vocab
@@ -8,6 +7,7 @@ from geo.cards import country_energy_card, energy_card
 from geo.energy import capacity_totals, km_by_status
 from geo.export import export_frame
 from geo.scenes import build_scene
+from geo.text import for_readers
 from geo.transport import nearest_feature
 from geo.views import page_params
 from pages._ui import atlas, download_buttons, map_section, sources_panel, view_downloads
@@ -33,20 +33,26 @@ with st.sidebar:
     presentation_switch()
     story_picker(a)
 
-scene = build_scene(a, "energy", widget_values("energy"))
+view_values = widget_values("energy")
+def pick(lat: float, lon: float) -> str | None:
+    return nearest_feature(build_scene(a, "energy", view_values).facts.shown, lat, lon, max_deg=0.6)
+
+
+pid = selection("energy", pick)
+scene = build_scene(a, "energy", {**view_values, "sel": pid})
 shown, values, lines_all = scene.facts.shown, scene.facts.values, scene.facts.lines_all
 metrics({"Links": f"{len(shown)} of {len(lines_all)}", "Computed km": f"{shown['length_km'].sum():,.0f}",
          "Operational": int((shown["status"] == "operational").sum())})
 
 clicked, right = map_section(a, scene)
+pid = selection("energy", pick, clicked)
 with right:
-    pid = selection("energy", clicked, lambda lat, lon: nearest_feature(shown, lat, lon, max_deg=0.6))
     if presenting():
         pass
     elif pid:
         show_card(a, energy_card(a, lines_all, pid))
     elif country:
-        show_card(a, country_energy_card(a, lines_all, country))
+        show_card(a, country_energy_card(a, shown, country))  # what the filters show, as the map
     else:
         st.caption("Click a line for its facts, or pick a country in the sidebar for everything that touches it.")
 
@@ -59,19 +65,17 @@ view_downloads(a, page="energy", query=query, layers=scene.layers)
 
 st.subheader("Totals for the links shown")
 c1, c2 = st.columns(2)
-totals = capacity_totals(shown).assign(commodity=lambda f: f["commodity"].map(vocab.COMMODITY))
-c1.dataframe(totals.rename(columns={"commodity": "Commodity", "capacity_unit": "Unit", "links": "Links",
-                                    "with_capacity": "With published capacity", "total_capacity": "Total capacity"}),
-             hide_index=True, width="stretch")
-c2.dataframe(km_by_status(shown).assign(status=lambda f: f["status"].map(vocab.ENERGY_STATUS))
-             .rename(columns={"status": "Status", "links": "Links", "km": "Computed km"}), hide_index=True, width="stretch")
+c1.dataframe(for_readers(capacity_totals(shown), {"commodity": "Commodity", "links": "Links", "with_capacity": "With published capacity",
+                                                 "total_capacity": "Total capacity", "capacity_unit": "Unit"},
+                         {"commodity": vocab.COMMODITY}), hide_index=True, width="stretch")
+c2.dataframe(for_readers(km_by_status(shown), {"status": "Status", "links": "Links", "km": "Computed km"},
+                         {"status": vocab.ENERGY_STATUS}), hide_index=True, width="stretch")
 
 st.subheader("Published and computed lengths")
-ratios = lines_all[["name", "status", "published_length_km", "length_km", "length_ratio", "waypoint_offset_km", "drawn_from"]]
 st.dataframe(
-    ratios.rename(columns={"name": "Line", "status": "Status", "published_length_km": "Published km",
-                           "length_km": "Computed km", "length_ratio": "Computed / published", "drawn_from": "Drawn from",
-                           "waypoint_offset_km": "Farthest named point (km)"}),
+    for_readers(lines_all, {"name": "Line", "status": "Status", "published_length_km": "Published km",
+                            "length_km": "Computed km", "length_ratio": "Computed / published", "drawn_from": "Drawn from",
+                            "waypoint_offset_km": "Farthest named point (km)"}, {"status": vocab.ENERGY_STATUS}, digits=3),
     hide_index=True, width="stretch",
 )
 st.caption(
@@ -80,11 +84,8 @@ st.caption(
     "points are the cited places on the way, and their distance from the line cross-checks the two sources."
 )
 with st.expander(f"{vocab.INDICATOR.label(indicator)}: values and sources"):
-    shown_values = values.assign(
-        country=values["iso3"].map(names),
-        value=[f"{v:,.1f}" if pd.notna(v) else "no data" for v in values["value"]],
-        year=[f"{int(y)}" if pd.notna(y) else "" for y in values["year"]],
-    )
-    st.dataframe(shown_values[["country", "value", "unit", "year", "sources"]], hide_index=True, width="stretch")
+    st.dataframe(for_readers(values.assign(country=values["iso3"].map(names)),
+                             {"country": "Country", "value": "Value", "unit": "Unit", "year": "Year", "sources": "Sources"}),
+                 hide_index=True, width="stretch")
 download_buttons(lambda: export_frame(a, "energy", scene.facts.filters), layer="energy", filters=scene.facts.filters,
                  key="energy_export", label="Links shown")

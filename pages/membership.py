@@ -39,11 +39,13 @@ with st.sidebar:
 
 with view.controls("date"):
     as_of, events = event_date_slider(a, "membership", start=TIMELINE_START)
-scene = build_scene(a, "membership", view.widget_values("membership"), indicator=mine)
+iso3 = view.selection("membership", lambda lat, lon: country_at(a.boundaries, lat, lon))
+scene = build_scene(a, "membership", {**view.widget_values("membership"), "sel": iso3}, indicator=mine)
 for notice in scene.notices:
     st.info(md_escape(notice))
 facts = scene.facts
 clicked, right = ui.map_section(a, scene)
+iso3 = view.selection("membership", lambda lat, lon: country_at(a.boundaries, lat, lon), clicked)
 
 with right:
     if facts.comparison is not None:
@@ -62,12 +64,15 @@ with right:
         st.subheader(md_escape(f"{short[body]} on {as_of.isoformat()}"))
         counts = facts.shapes["status"].map(status_label).value_counts()
         st.dataframe(counts.rename_axis("Status").rename("Countries"), width="stretch")
-    iso3 = view.selection("membership", clicked, lambda lat, lon: country_at(a.boundaries, lat, lon))
     if iso3 in a.focus_iso3():
         st.subheader(md_escape(names[iso3]))
         ui.indicator_value(mine, iso3)
+        st.markdown(f"**Today ({dt.date.today().isoformat()})**")
+        st.dataframe(cmp.memberships_today(a, iso3).rename(columns=str.capitalize), hide_index=True, width="stretch")
         record = cmp.country_memberships(a, iso3)
-        st.dataframe(record.drop(columns=["note", "sources"]), hide_index=True, width="stretch")
+        st.markdown("**History**")
+        st.dataframe(record.drop(columns=["note", "sources"]).rename(columns=str.capitalize), hide_index=True,
+                     width="stretch")
         hosted = cmp.meetings_hosted(a, iso3)
         if len(hosted):
             st.markdown("**Hosted:** " + md_escape("; ".join(cmp.hosted_labels(hosted))))

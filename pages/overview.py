@@ -6,10 +6,12 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from geo import vocab
 from geo.joins import country_at
 from geo.memberships import statuses_as_of, story_lines
 from geo.scenes import build_scene
 from geo.styles import status_label
+from geo.text import for_readers
 from geo.views import CONSULTATIVE as BODY
 from pages._ui import (
     atlas,
@@ -28,31 +30,28 @@ a = atlas()
 begin("overview", a)
 body_name = a.body_names().get(BODY, BODY)
 
-page_intro("C6 Atlas · Central Asia and the South Caucasus",
-           f"Focus countries by their status in the {body_name} on the chosen date.")
-
 with st.sidebar:
-    as_of = st.date_input(
-        "As of",
-        min_value=dt.date(2017, 1, 1),
-        max_value=dt.date(2035, 12, 31),
-        format="YYYY-MM-DD",
-        key="overview_as_of",
-    )
+    as_of = st.date_input("As of", min_value=dt.date(2017, 1, 1), max_value=dt.date(2035, 12, 31), format="YYYY-MM-DD",
+                          key="overview_as_of")
     basemap_select("overview")
     mine = indicator_upload(a, "overview")
     presentation_switch()
     story_picker(a)
 
+shown = (f"Countries by your indicator \u201c{mine.attrs.get('name')}\u201d (uploaded) and the meeting venues"
+         if mine is not None else f"Focus countries by their status in the {body_name}")
+page_intro("C6 Atlas · Central Asia and the South Caucasus", f"{shown} on the chosen date.")
+
 names = a.country_names()
-scene = build_scene(a, "overview", widget_values("overview"), indicator=mine)
+iso3 = selection("overview", lambda lat, lon: country_at(a.boundaries, lat, lon))
+scene = build_scene(a, "overview", {**widget_values("overview"), "sel": iso3}, indicator=mine)
 meetings = scene.facts.meetings
 
 clicked, right = map_section(a, scene)
+iso3 = selection("overview", lambda lat, lon: country_at(a.boundaries, lat, lon), clicked)
 with right:
     st.subheader(f"The format on {as_of.isoformat()}")
     st.markdown("\n".join(f"- {md_escape(line)}" for line in story_lines(a, as_of, body=BODY)))
-    iso3 = selection("overview", clicked, lambda lat, lon: country_at(a.boundaries, lat, lon))
     if iso3 and not presenting():
         st.subheader(md_escape(names.get(iso3, iso3)))
         table = statuses_as_of(a, BODY, as_of, iso3=[iso3]).iloc[0]
@@ -61,11 +60,9 @@ with right:
         indicator_value(mine, iso3)
         rows = a.memberships[(a.memberships["iso3"] == iso3) & (a.memberships["body"] == BODY)]
         if len(rows):
-            st.dataframe(
-                rows[["status", "since", "until", "note", "sources"]].replace({"status": {"": "unknown"}}),
-                hide_index=True,
-                width="stretch",
-            )
+            st.dataframe(for_readers(rows, {"status": "Status", "since": "Since", "until": "Until", "note": "Note",
+                                            "sources": "Sources"}, {"status": vocab.STATUS_DISPLAY}),
+                         hide_index=True, width="stretch")
             st.markdown(source_links(a, ";".join(rows["sources"])))
     elif not presenting():
         st.caption("Click a country on the map for its record and sources.")

@@ -9,6 +9,7 @@ from geo.cards import node_card, segment_card
 from geo.export import export_frame
 from geo.lines import country_km_table
 from geo.scenes import build_scene
+from geo.text import for_readers
 from pages import _view as view
 from pages._ui import atlas, download_buttons, map_section, md_escape, sources_panel, view_downloads
 from pages._widgets import basemap_select, metrics, page_intro, show_card
@@ -47,7 +48,14 @@ with planner:
     c4.multiselect("Exclude modes", list(vocab.MODE), format_func=vocab.MODE.get, key="transport_exclude")
     c5.checkbox("Include lines not yet operational", key="transport_future")
 
-scene = build_scene(a, "transport", view.widget_values("transport"))
+values = view.widget_values("transport")
+shown = build_scene(a, "transport", values).facts  # what a click can pick: the segments and nodes on the map
+def pick(lat: float, lon: float) -> str | None:
+    return tr.nearest_feature(shown.nodes, lat, lon, max_deg=0.35) or tr.nearest_feature(shown.segments, lat, lon, max_deg=0.6)
+
+
+pid = view.selection("transport", pick)
+scene = build_scene(a, "transport", {**values, "sel": pid})
 facts = scene.facts
 segments, plan = facts.segments, facts.plan
 with planner:
@@ -62,16 +70,17 @@ with planner:
             st.markdown("Border crossings: " + md_escape("; ".join(plan.border_crossings)))
         if plan.sea_crossings:
             st.markdown("Sea crossings: " + md_escape("; ".join(plan.sea_crossings)))
-        st.dataframe(facts.legs.drop(columns="geometry"), hide_index=True, width="stretch")
+        st.dataframe(for_readers(facts.legs, {"leg": "Leg", "name": "Segment", "mode": "Mode", "status": "Status", "start": "From",
+                                              "end": "To", "length_km": "km", "km_by_country": "Km by country"},
+                                 {"mode": vocab.MODE, "status": vocab.INFRA_STATUS}), hide_index=True, width="stretch")
 with figures:
     metrics({"Segments": f"{len(segments)} of {len(lines_all)}", "Nodes": len(facts.nodes),
              "Rail km": f"{segments.loc[segments['mode'] == 'rail', 'length_km'].sum():,.0f}",
              "Sea and ferry km": f"{segments.loc[segments['mode'].isin(['ferry', 'sea']), 'length_km'].sum():,.0f}"})
 
 clicked, right = map_section(a, scene)
+pid = view.selection("transport", pick, clicked)
 with right:
-    pid = view.selection("transport", clicked, lambda lat, lon: tr.nearest_feature(facts.nodes, lat, lon, max_deg=0.35)
-                    or tr.nearest_feature(segments, lat, lon, max_deg=0.6))
     if pid:
         show_card(a, node_card(a, pid) if pid in set(nodes_all["id"]) else segment_card(a, lines_all, pid))
     else:
@@ -85,7 +94,8 @@ view.link_box("transport", query)
 view_downloads(a, page="transport", query=query, layers=scene.layers)
 
 st.subheader("Measured: kilometres by corridor and by country")
-st.dataframe(tr.corridor_summary(segments).assign(corridor=lambda f: f["corridor"].map(vocab.CORRIDOR)), hide_index=True, width="stretch")
+tables = tr.tables_for_readers(a, segments)
+st.dataframe(tables["corridors"], hide_index=True, width="stretch")
 pivot = country_km_table(segments, names).groupby("country", as_index=False)["km"].sum().sort_values("km", ascending=False)
 c1, c2 = st.columns(2)
 c1.dataframe(pivot.rename(columns={"country": "Country", "km": "Route km"}).round(0), hide_index=True, width="stretch")
@@ -98,13 +108,13 @@ c2.dataframe(published.rename(columns={"name": "Line", "published_length_km": "P
              hide_index=True, width="stretch")
 
 st.subheader("Corridors compared")
-st.dataframe(tr.corridor_journeys(a), hide_index=True, width="stretch")
+st.dataframe(tables["journeys"], hide_index=True, width="stretch")
 st.caption("Distances are shortest paths on this network; transit times are the published ranges cited in the data.")
 volumes = a.titr_volumes.dropna(subset=["cargo_mt"]).assign(year=lambda f: f["year"].astype(int).astype(str))
 st.markdown("**Cargo on the Trans-Caspian International Transport Route (million tonnes)**")
 st.bar_chart(volumes.set_index("year")["cargo_mt"], height=220)
 with st.expander("Transit times and volumes with their sources"):
-    st.dataframe(a.transit_times, hide_index=True, width="stretch")
-    st.dataframe(a.titr_volumes, hide_index=True, width="stretch")
+    st.dataframe(tables["transit times"], hide_index=True, width="stretch")
+    st.dataframe(tables["volumes"], hide_index=True, width="stretch")
 download_buttons(lambda: export_frame(a, "routes", facts.filters), layer="routes", filters=facts.filters,
                  key="transport_routes_export", label="Segments shown")

@@ -45,7 +45,8 @@ def test_base_map_is_offline_and_draws_context(tiny_atlas):
     m = base_map(tiny_atlas, exclude_iso3=focus_iso3(tiny_atlas))
     html = render(m)
     assert "tile" not in html.lower().replace("tilelayer", "")  # no tile layer at all
-    assert "Country RUS" in html and "Country KAZ" not in html
+    assert '"tip":"<b>Country RUS' in html and '"tip":"<b>Country KAZ' not in html  # the context layer only
+    assert "Country KAZ" in html  # named by the label layer
     assert "atlas-context" in html
     assert "Natural Earth" in html
     for url in [u for _, u in m.default_js + m.default_css]:

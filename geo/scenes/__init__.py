@@ -193,3 +193,25 @@ def ids(cells: str | Iterable[str]) -> list[str]:
     if isinstance(cells, str):
         cells = [cells]
     return list(dict.fromkeys(i for cell in cells for i in str(cell).split(";") if i))
+
+
+def selected(atlas: Atlas, sel: object, *, lines: pd.DataFrame | None = None, points: pd.DataFrame | None = None
+             ) -> list[mk.Mark]:
+    """The reader's selection (`sel`: a country's ISO3, or the id of one of `lines` or `points`) as a dark outline:
+    the country's border, the line itself or a ring round the place. Nothing when nothing (known) is selected."""
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    if not sel:
+        return []
+    geoms = []
+    if points is not None and sel in set(points["id"]):
+        row = points[points["id"] == sel].iloc[0]
+        geoms = [Point(float(row["lon"]), float(row["lat"])).buffer(0.15).exterior]
+    elif lines is not None and sel in set(lines["id"]):
+        geoms = list(lines.loc[lines["id"] == sel].geometry)
+    else:
+        geoms = [g.boundary for g in atlas.boundaries.loc[atlas.boundaries["iso3"] == sel].geometry]
+    if not geoms:
+        return []
+    return [mk.Highlight(gpd.GeoDataFrame(geometry=geoms, crs="EPSG:4326"), styles.SELECTED, selection=True)]

@@ -13,7 +13,7 @@ from geo.energy import energy_lines, filter_energy, latest_indicator
 from geo.export import Filters, export_frame
 from geo.lines import display_lines
 from geo.load import Atlas
-from geo.scenes import Frame, Place, Scene, capital_places, ids, in_words
+from geo.scenes import Frame, Place, Scene, capital_places, ids, in_words, selected
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,7 @@ def build(atlas: Atlas, v: dict) -> Scene:
     marks: list[mk.Mark] = [
         mk.Choropleth(shapes, label, value_tip, unit=unit),
         mk.Lines(display_lines(shown), "commodity", styles.COMMODITY_COLOURS, "Links", link_tip, weight=3.5),
+        *selected(atlas, v.get("sel"), lines=display_lines(lines_all)),
         mk.Legend("Pipelines and power links", legend),
     ]
     filters = Filters(commodity=tuple(v["commodity"]), status=tuple(v["status"]), iso3=(country,) if country else ())

@@ -14,7 +14,7 @@ from geo.export import Filters, export_frame
 from geo.joins import comparison_shapes, countries_with_status, proposal_shapes
 from geo.load import Atlas
 from geo.memberships import meeting_venues, meetings_until
-from geo.scenes import Frame, Scene, capital_places, ids, venue_legend, venue_marks, venue_places
+from geo.scenes import Frame, Scene, capital_places, ids, selected, venue_legend, venue_marks, venue_places
 from geo.scenes.overview import status_summary
 from geo.views import CONSULTATIVE
 
@@ -81,6 +81,7 @@ def build(atlas: Atlas, v: dict) -> Scene:
             extra = [venue_legend()] if len(venues) else []
             marks = [mk.Areas(shapes, "status", styles.STATUS_STYLES, title, mk.status_tip, extra_legend=extra),
                      *venue_marks(venues)]
+    marks += selected(atlas, v.get("sel"))
     layers = {"countries": shapes}
     if view == "organisation" and body == CONSULTATIVE:
         layers["meetings"] = export_frame(atlas, "meetings", Filters(as_of=as_of))

@@ -13,7 +13,7 @@ from geo.export import Filters, export_frame
 from geo.joins import countries_with_status
 from geo.load import Atlas
 from geo.memberships import Meeting, meeting_venues, meetings_until
-from geo.scenes import Frame, Scene, capital_places, ids, venue_legend, venue_marks, venue_places
+from geo.scenes import Frame, Scene, capital_places, ids, selected, venue_legend, venue_marks, venue_places
 from geo.views import CONSULTATIVE
 
 
@@ -37,7 +37,7 @@ def build(atlas: Atlas, v: dict) -> Scene:
     title = f"{short}, {as_of.isoformat()}"
     extra = [venue_legend()] if len(venues) else []
     marks = [mk.Areas(shapes, "status", styles.STATUS_STYLES, title, mk.status_tip, extra_legend=extra),
-             *venue_marks(venues)]
+             *venue_marks(venues), *selected(atlas, v.get("sel"))]
     layers = {"countries": shapes, "meetings": export_frame(atlas, "meetings", Filters(as_of=as_of))}
     sources = [*ids(shapes["sources"]), *ids(m.sources for m in meetings)]
     return Scene("overview", title, v, marks, layers, sources, Frame(focus, focus),

@@ -13,7 +13,7 @@ from geo.export import Filters, export_frame
 from geo.load import Atlas
 from geo.network import NoRouteError, RoutePlan
 from geo.routing import plan_legs, plan_route
-from geo.scenes import Frame, Place, Scene, ids, in_words
+from geo.scenes import Frame, Place, Scene, ids, in_words, selected
 from geo.transport import air_lines, filter_nodes, filter_routes, node_points, route_lines
 
 FRAMED_CORRIDORS = ("middle", "middle_southern", "cku")
@@ -82,6 +82,7 @@ def build(atlas: Atlas, v: dict) -> Scene:
     marks += [
         mk.Lines(segments, "mode", styles.MODE_COLOURS, "Segments", segment_tip),
         mk.Points(node_labels, styles.NODE_COLOURS),
+        *selected(atlas, v.get("sel"), lines=lines_all, points=node_points(atlas)),
         mk.Legend("Transport network", legend),
     ]
     filters = Filters(corridor=tuple(v["corridor"]), mode=tuple(v["mode"]), status=tuple(v["status"]),
