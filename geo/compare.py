@@ -244,14 +244,15 @@ def hosted_labels(hosted: pd.DataFrame) -> list[str]:
 
 
 def memberships_today(atlas: Atlas, iso3: str, day: dt.date | str | None = None) -> pd.DataFrame:
-    """What a country belongs to on `day` (default today): one row per body in which it takes part or whose status
-    is recorded (not "none"): body (full name), status (label), since — members first."""
+    """What a country belongs to on `day` (default today): one row per body in which it takes part, is suspended
+    or has a status not recorded (not a former member, not a non-participant): body (full name), status (label),
+    since — members first."""
     matrix = status_matrix(atlas, day, iso3=[iso3]).iloc[0]
     bodies = atlas.bodies_with_members()
     rows = []
     for body, name in zip(bodies["id"], bodies["name"]):
         status = matrix[body]
-        if status != NONE:
+        if status not in (NONE, "former"):
             since = statuses_as_of(atlas, body, day, iso3=[iso3])["since"].iloc[0]
             rows.append({"body": name, "status": status_label(status), "since": since or "not recorded",
                          "_order": 0 if status == "member" else 1})

@@ -74,6 +74,11 @@ _CSS = f"""
 .atlas-label.capital.focus {{ font-size: 12px; font-weight: 400; }}
 .atlas-label.water {{ color: {styles.WATER_TEXT}; font-style: italic; }}
 .atlas-label.node {{ transform: translate(7px, -50%); font-size: 11px; color: {styles.TEXT}; }}
+.atlas-label.node.at-left {{ transform: translate(calc(-100% - 7px), -50%); }}
+.atlas-label.node.at-above {{ transform: translate(-50%, calc(-100% - 5px)); }}
+.atlas-label.node.at-below {{ transform: translate(-50%, 5px); }}
+.atlas-label.capital.at-left {{ transform: translate(calc(-100% + 4px), -50%); padding: 0 9px 0 0; }}
+.atlas-label.capital.at-left::before {{ left: auto; right: 0; }}
 .leaflet-interactive:focus {{ outline: none; }}
 path.atlas-line {{ filter: drop-shadow(0 0 1px #fff) drop-shadow(0 0 1px #fff); }}
 </style>

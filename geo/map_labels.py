@@ -30,21 +30,30 @@ _LABELS_JS = """
       html: '<span class="atlas-label ' + r[3] + '" data-p="' + r[4] + '" data-z="' + r[5] + '">' + r[2] + '</span>'
     })}).addTo(map);
   });
-  var timer = null;
+  var timer = null, SIDES = ['', 'at-left', 'at-above', 'at-below'];
   function declutter() {  // names by priority; one that would overlap a name already shown gives way
     var zoom = map.getZoom(), placed = [];
     var all = Array.prototype.slice.call(map.getContainer().querySelectorAll('.atlas-label'));
     all.sort(function (a, b) { return (+a.dataset.p) - (+b.dataset.p); });
-    all.forEach(function (el) {
-      el.style.visibility = 'hidden';
-      if (zoom < +el.dataset.z) return;
-      var r = el.getBoundingClientRect();
-      if (!r.width) return;
+    function free(r) {
       for (var i = 0; i < placed.length; i++) {
         var q = placed[i];
-        if (!(r.right + 3 < q.left || r.left - 3 > q.right || r.bottom + 1 < q.top || r.top - 1 > q.bottom)) return;
+        if (!(r.right + 3 < q.left || r.left - 3 > q.right || r.bottom + 1 < q.top || r.top - 1 > q.bottom)) return false;
       }
-      placed.push(r); el.style.visibility = 'visible';
+      return true;
+    }
+    all.forEach(function (el) {  // a place's name may sit on either side of its point, or above or below it
+      el.style.visibility = 'hidden';
+      SIDES.forEach(function (c) { if (c) el.classList.remove(c); });
+      if (zoom < +el.dataset.z) return;
+      var sides = el.classList.contains('node') ? SIDES : el.classList.contains('capital') ? SIDES.slice(0, 2) : [''];
+      for (var s = 0; s < sides.length; s++) {
+        if (sides[s]) el.classList.add(sides[s]);
+        var r = el.getBoundingClientRect();
+        if (!r.width) return;
+        if (free(r)) { placed.push(r); el.style.visibility = 'visible'; return; }
+        if (sides[s]) el.classList.remove(sides[s]);
+      }
     });
   }
   function later() { clearTimeout(timer); timer = setTimeout(declutter, 60); }
