@@ -88,3 +88,31 @@ def page_intro(title: str, caption: str = "") -> None:
     st.title(title)
     if caption and not presenting():
         st.caption(md_escape(caption))
+
+
+def find_box(a: Atlas, page: str) -> None:
+    """One box that finds a country, place, line or organisation by any of its names and selects it (the selection
+    and the map's new centre and zoom go into the view's link)."""
+    from geo.search import search_targets
+    from geo.views import page_params
+
+    targets = search_targets(a, page)
+    keys = {p.name: p.key for p in page_params(page)}
+
+    def chosen() -> None:
+        index = st.session_state.get(f"{page}_find")
+        if index is None:
+            return
+        target = targets[index]
+        if target.param == "sel":
+            st.session_state[f"_sel_{page}"] = target.value
+        elif keys.get(target.param):
+            st.session_state[keys[target.param]] = target.value
+        if target.lat is not None:
+            st.session_state[f"_view_{page}"] = (target.lat, target.lon, target.zoom)
+            st.session_state.pop(f"_current_view_{page}", None)
+        st.session_state[f"{page}_find"] = None  # ready for the next search
+
+    st.selectbox("Find", range(len(targets)), index=None, format_func=lambda i: targets[i].label, key=f"{page}_find",
+                 placeholder="A country, place, line or organisation", on_change=chosen,
+                 help="Type any part of a name; choosing selects it and the map goes there")

@@ -12,7 +12,7 @@ from geo.transport import nearest_feature
 from geo.views import page_params
 from pages._ui import atlas, download_buttons, map_section, sources_panel, view_downloads
 from pages._view import begin, finish, link_box, presentation_switch, presenting, selection, story_picker, widget_values
-from pages._widgets import basemap_select, metrics, page_intro, show_card
+from pages._widgets import basemap_select, find_box, metrics, page_intro, show_card
 
 a = atlas()
 begin("energy", a)
@@ -29,6 +29,7 @@ with st.sidebar:
     country = st.selectbox("Country view", ["", *a.focus_iso3()], format_func=lambda c: names[c] if c else "All countries",
                            key="energy_country")
     indicator = st.selectbox("Country indicator", indicators, format_func=vocab.INDICATOR.label, key="energy_indicator")
+    find_box(a, "energy")
     basemap_select("energy")
     presentation_switch()
     story_picker(a)

@@ -14,7 +14,7 @@ from geo.styles import COMPARE_STYLES, status_label
 from geo.text import md_escape
 from pages import _ui as ui
 from pages import _view as view
-from pages._widgets import basemap_select, event_date_slider, page_intro
+from pages._widgets import basemap_select, event_date_slider, find_box, page_intro
 
 TIMELINE_START = dt.date(1991, 1, 1)  # the focus states' independence; earlier events still count as of later dates
 
@@ -32,6 +32,7 @@ with st.sidebar:
     if view_name == "compare":
         st.multiselect("Organisations to compare", bodies["id"].tolist(), format_func=short.get, key="membership_compare")
         st.radio("Counts as taking part", list(vocab.COUNT_AS), format_func=vocab.COUNT_AS.get, key="membership_count_as")
+    find_box(a, "membership")
     basemap_select("membership")
     mine = ui.indicator_upload(a, "membership")
     view.presentation_switch()

@@ -24,7 +24,7 @@ from pages._ui import (
     view_downloads,
 )
 from pages._view import begin, finish, link_box, presentation_switch, presenting, selection, story_picker, widget_values
-from pages._widgets import basemap_select, page_intro
+from pages._widgets import basemap_select, find_box, page_intro
 
 a = atlas()
 begin("overview", a)
@@ -33,6 +33,7 @@ body_name = a.body_names().get(BODY, BODY)
 with st.sidebar:
     as_of = st.date_input("As of", min_value=dt.date(2017, 1, 1), max_value=dt.date(2035, 12, 31), format="YYYY-MM-DD",
                           key="overview_as_of")
+    find_box(a, "overview")
     basemap_select("overview")
     mine = indicator_upload(a, "overview")
     presentation_switch()

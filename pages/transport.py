@@ -12,12 +12,11 @@ from geo.scenes import build_scene
 from geo.text import for_readers
 from pages import _view as view
 from pages._ui import atlas, download_buttons, map_section, md_escape, sources_panel, view_downloads
-from pages._widgets import basemap_select, metrics, page_intro, show_card
+from pages._widgets import basemap_select, find_box, metrics, page_intro, show_card
 
 a = atlas()
 view.begin("transport", a)
-names = a.country_names()
-lines_all, nodes_all = tr.route_lines(a), tr.node_points(a)
+names, lines_all, nodes_all = a.country_names(), tr.route_lines(a), tr.node_points(a)
 node_names = dict(zip(nodes_all["id"], nodes_all["name"]))
 
 page_intro("Transport: the Middle Corridor as a network",
@@ -30,6 +29,7 @@ with st.sidebar:
     st.multiselect("Crossing country (empty: all)", sorted(set(";".join(lines_all["countries"]).split(";")) - {""}, key=names.get),
                    format_func=lambda c: names.get(c, c), key="transport_iso3")
     st.toggle("Air links between the region's cities", key="transport_air")
+    find_box(a, "transport")
     basemap_select("transport")
     view.presentation_switch()
     view.story_picker(a)

@@ -93,3 +93,19 @@ def test_the_card_leads_with_what_georgia_belongs_to_today(atlas):
 def test_an_uploaded_indicator_with_two_values_gets_two_classes():
     classes, items = mk.choropleth_classes(pd.Series([10.0, 20.0, float("nan")]), unit="MW")
     assert classes == [0, 1, -1] and [i.label for i in items] == ["10.0 – 15.0 MW", "15.0 – 20.0 MW", "No data"]
+
+
+@pytest.mark.parametrize("page, label, selected", [
+    ("overview", "Georgia (focus country, GEO)", ("_sel_overview", "GEO")),
+    ("transport", "Baku (place, baku)", ("_sel_transport", "baku")),
+    ("energy", "Baku-Tbilisi-Ceyhan oil pipeline (BTC) (line, btc)", ("_sel_energy", "btc")),
+    ("membership", "Organization of Turkic States (OTS, organisation)", ("membership_body", "ots")),
+])
+def test_find_selects_and_goes_there(page, label, selected, monkeypatch, run_page):
+    monkeypatch.delenv("ATLAS_DATA_DIR", raising=False)
+    at = run_page(f"pages/{page}.py")
+    box = at.selectbox(key=f"{page}_find")
+    box.set_value(box.options.index(label)).run()  # the options are the labels; the value is the target's index
+    assert not at.exception
+    assert at.session_state[selected[0]] == selected[1]
+    assert at.session_state[f"{page}_find"] is None  # ready for the next search
