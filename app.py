@@ -15,7 +15,14 @@ if __name__ == "__main__":  # a session's script run: route to the page
 else:  # imported by the server that `streamlit run` starts: the app, its data addresses and guards
     from starlette.middleware import Middleware
 
-    from geo.serve import BaseURLScript, LocalOrigins, data_routes
+    from geo.serve import BaseURLScript, LocalOrigins, data_routes, preload
+
+    # What every page's first run would import (about 2 s, mostly folium compiling its templates), imported
+    # while the server starts, so the first reader does not wait for it. Not in a background thread: on 2 cores
+    # it competed with the first run and made it slower. Not streamlit-folium: it registers its component when
+    # imported, which only works once Streamlit's runtime exists (imported earlier, the map never draws).
+    preload(["folium", "folium.plugins", "geo.maps", "geo.image", "geo.cards", "offlinefolium.elements",
+             *(p.scene for p in PAGES.values())], background=False)
 
     app = st.App(
         "app.py",

@@ -21,7 +21,7 @@ from streamlit_folium import st_folium
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo.assets import ensure_static_assets, localize  # noqa: E402 - after the repo root is on sys.path
+from geo.assets import ensure_static_assets, localize
 
 SHAPES = 100
 VERTICES = 40

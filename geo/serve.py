@@ -19,6 +19,7 @@ app.py hands these to ``st.App`` (Starlette routes and ASGI middleware); this mo
 
 from __future__ import annotations
 
+import importlib
 import threading
 import traceback
 from collections.abc import Iterable
@@ -116,6 +117,27 @@ def data_routes() -> list[Route]:
     """The Starlette routes of the data addresses (GET and HEAD), longest suffix first."""
     ordered = sorted(suffixes().items(), key=lambda item: -len(item[0]))
     return [Route(f"/{{page}}.{suffix}", _endpoint(fmt), methods=["GET"]) for suffix, fmt in ordered]
+
+
+# ------------------------------------------------------------------------------------------------ start-up
+
+
+def preload(modules: Iterable[str], *, background: bool = True) -> threading.Thread | None:
+    """Import `modules` (in a background thread, or now), so that a script run finds them loaded."""
+
+    def run() -> None:
+        for name in modules:
+            try:
+                importlib.import_module(name)
+            except Exception:  # a preload is only a head start; the script's own import reports any error
+                traceback.print_exc()
+
+    if not background:
+        run()
+        return None
+    thread = threading.Thread(target=run, name="atlas-preload", daemon=True)
+    thread.start()
+    return thread
 
 
 # ------------------------------------------------------------------------------------------------ middleware
