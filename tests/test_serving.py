@@ -333,3 +333,12 @@ def test_the_pages_geopackage_equals_the_data_address(guarded, browser, tmp_path
     assert status == 200
     _same(_read_bundle(data, "gpkg"), from_page)
     context.close()
+
+
+def test_the_readme_documents_every_data_address():
+    from geo.serve import suffixes
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Data addresses", 1)[1].split("\n## ", 1)[0]
+    for suffix in suffixes():
+        assert f"`/<page>.{suffix}`" in section or f"`.{suffix}`" in section, suffix
