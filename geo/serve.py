@@ -23,7 +23,7 @@ import importlib
 import threading
 import traceback
 from collections.abc import Iterable
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
@@ -84,6 +84,8 @@ def view_file(page: str, query: str, fmt: str) -> tuple[bytes, str]:
 
     if fmt not in VIEW_FORMATS:
         raise UsageError(f"format {fmt!r} is not one of {', '.join(VIEW_FORMATS)}")
+    if any(name == "page" for name, _ in parse_qsl(query, keep_blank_values=True)):
+        raise UsageError(f"the address names the page (/{page}); leave out the page parameter")
     atlas = _atlas()
     link = f"/{page}?{query}"
     page, query = page_and_query(link)

@@ -254,6 +254,7 @@ def test_a_view_at_its_data_address_is_the_pages_export(guarded, address, page, 
     ("energy.csv.zip?commodity=gas&commodity=oil", "commodity given 2 times"),
     ("atlantis.gpkg", "page 'atlantis' in the view is not one of overview, membership, transport, energy"),
     ("overview.gpkg?date=yesterday", "date='yesterday' ignored"),
+    ("transport.gpkg?page=energy", "the address names the page (/transport); leave out the page parameter"),
 ])
 def test_a_bad_view_gets_400_with_the_reason(guarded, address, message):
     status, headers, data = get(f"{guarded[0]}/{address}")
