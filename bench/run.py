@@ -370,9 +370,10 @@ def browser_figures(baseline_files: dict[str, Path]) -> dict:
                     _updated(frame, name, before)
                     updated.append((time.perf_counter() - start) * 1000)
                     kept.append(frame.evaluate("window.__benchMarker") == "kept" and _zoom(frame) == zoom)
-                    # A second visit in the same browser: Streamlit's JavaScript (about 6 MB) is cached by then. Wait
-                    # for the network to be idle first, or the navigation aborts a request still in flight (the
+                    # A second visit in the same browser: Streamlit's JavaScript (about 6 MB) is cached by then. Let
+                    # the filter's rerun finish first, or the navigation aborts a request still in flight (the
                     # favicon, which Streamlit sets again after each run) and that counts as a failed request.
+                    wait_until_settled(page)
                     page.wait_for_load_state("networkidle")
                     revisit.append(_visit(page, f"{url}/{'' if name == 'overview' else name}", DRAWN[name])[1])
                     problems += watch.problems()
