@@ -416,7 +416,9 @@ def machine() -> list[str]:
                                   check=False).stdout.strip()
     packages = ", ".join(f"{p} {version(p)}" for p in ("streamlit", "streamlit-folium", "folium", "geopandas", "shapely",
                                                         "pandas", "matplotlib", "playwright"))
-    return [f"machine: {platform.platform()}; {os.cpu_count()} CPUs ({cpu}); memory {memory}",
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return [f"machine: {platform.platform()}; {os.cpu_count()} CPUs ({cpu}); memory {memory}; load average at start "
+            f"{load} (other work on the machine skews every figure)",
             f"python {platform.python_version()}; {packages}; {chromium}"]
 
 
@@ -462,6 +464,7 @@ def main(argv: list[str] | None = None) -> int:
             baseline[page] = {"ms": times, "payload": len(html.encode("utf-8"))}
         browser = None if args.no_browser else browser_figures(files)
     met = report(server, tenfold, baseline, browser)
+    print(f"load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print("all targets met" if met else "some targets missed (see above)")
     return 0
 
