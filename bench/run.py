@@ -1,6 +1,6 @@
 """C6 Atlas benchmark: server time, map payload and browser time per page, beside a trivial page and a naive baseline.
 
-    python bench/run.py                  # everything (about 9 minutes on 2 cores)
+    python bench/run.py                  # everything (3–4 minutes on 2 cores)
     python bench/run.py --no-browser     # server, 10× edition and baseline only
 
 Not part of the test suite. Prints the machine, the versions, and one table per measure, then the targets:
