@@ -26,7 +26,7 @@ import pandas as pd
 import pyogrio
 import pytest
 
-from bench.browser import chromium_executable, open_browser, streamlit_server, wait_until_settled, watch_page
+from bench.browser import streamlit_server, wait_until_settled, watch_page
 
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 VIEW = "mode=ferry,rail&corridor=middle"
@@ -268,26 +268,7 @@ def test_a_bad_view_gets_400_with_the_reason(guarded, address, message):
 # ------------------------------------------------------------------------------------------ in the browser
 
 
-def _require_browser() -> str:
-    reason = None
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        reason = "the playwright package is not installed (pip install -r requirements-dev.txt)"
-    exe = chromium_executable()
-    if reason is None and exe is None:
-        reason = "Chromium is not installed (apt-get install chromium)"
-    if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"browser tests are required under CI=true: {reason}")
-        pytest.skip(reason)
-    return exe
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with open_browser(_require_browser()) as b:
-        yield b
+# The `browser` fixture (one headless Chromium for the whole run) comes from conftest.py.
 
 
 @pytest.mark.browser
