@@ -17,6 +17,7 @@ from geo.errors import DataError
 from geo.formats import FORMATS, LAYER_FORMATS, VIEW_FORMATS
 from geo.load import Atlas, data_signature, load_atlas
 from geo.maps import scene_base, scene_layer, standalone_html
+from geo.scenes import describe
 from geo.text import md_escape, number
 from pages._view import controls, current_view, initial_view, presentation_bar, presenting, remember_view
 
@@ -121,6 +122,8 @@ def map_section(a: Atlas, scene):
                             page=scene.page)
         image_downloads(a, scene)
         boundary_notice(a)
+        with st.expander("The map in words"):
+            st.markdown("\n".join(f"- {md_escape(line)}" for line in describe(scene)))
     return returned, right
 
 

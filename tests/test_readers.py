@@ -109,3 +109,12 @@ def test_find_selects_and_goes_there(page, label, selected, monkeypatch, run_pag
     assert not at.exception
     assert at.session_state[selected[0]] == selected[1]
     assert at.session_state[f"{page}_find"] is None  # ready for the next search
+
+
+def test_each_map_has_a_text_alternative(atlas):
+    from geo.scenes import describe
+
+    words = " ".join(describe(build_scene(atlas, "overview", {"date": __import__("datetime").date(2025, 11, 16)})))
+    assert "Member / full participant: " in words and "Azerbaijan" in words and "Not a participant: " in words
+    energy = " ".join(describe(build_scene(atlas, "energy")))
+    assert "Baku-Tbilisi-Ceyhan" in energy and "km (approximate)" in energy

@@ -215,3 +215,23 @@ def selected(atlas: Atlas, sel: object, *, lines: pd.DataFrame | None = None, po
     if not geoms:
         return []
     return [mk.Highlight(gpd.GeoDataFrame(geometry=geoms, crs="EPSG:4326"), styles.SELECTED, selection=True)]
+
+
+def describe(scene: Scene) -> list[str]:
+    """The map in words, a line per mark: its title, then each category with the countries or lines in it (a text
+    alternative to the map, read where the map cannot be seen)."""
+    lines = [f"{scene.title}." + (f" {scene.summary}." if scene.summary else "")]
+    for mark in scene.marks:
+        if isinstance(mark, mk.Areas):
+            groups: dict[str, list[str]] = {}
+            for value, name in zip(mark.frame[mark.column], mark.frame["name"]):
+                look = mark.styles_by_value.get(value, styles.STATUS_STYLES["unknown"])
+                groups.setdefault(look.label, []).append(str(name))
+            lines.append("; ".join(f"{label}: {', '.join(names)}" for label, names in groups.items()) + ".")
+        elif isinstance(mark, mk.Choropleth):
+            tips = [mark.tip(row) for row in mark.frame.to_dict("records")]
+            lines.append(f"{mark.title}: " + "; ".join(f"{title} {' '.join(rest)}" for title, rest in tips) + ".")
+        elif isinstance(mark, mk.Lines) and len(mark.frame):
+            tips = [mark.tip(row) for row in mark.frame.to_dict("records")]
+            lines.append(f"{mark.title}: " + "; ".join(f"{title} ({' '.join(rest)})" for title, rest in tips) + ".")
+    return lines
