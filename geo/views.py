@@ -127,6 +127,10 @@ def _countries(atlas: Atlas) -> list[str]:
     return atlas.countries["iso3"].tolist()
 
 
+def _air_cities(atlas: Atlas) -> list[str]:
+    return sorted(set(atlas.air_links["origin_city"]) | set(atlas.air_links["destination_city"]))
+
+
 def _nodes(atlas: Atlas) -> list[str]:
     return atlas.nodes["id"].tolist()
 
@@ -155,7 +159,7 @@ def _membership_defaults(atlas: Atlas, today: dt.date) -> dict:
 
 def _transport_defaults(atlas: Atlas, today: dt.date) -> dict:
     return {"basemap": "plain", "corridor": list(vocab.CORRIDOR), "mode": list(vocab.MODE),
-            "status": list(vocab.INFRA_STATUS), "iso3": [], "air": False, "plan": False, "from": "xian",
+            "status": list(vocab.INFRA_STATUS), "iso3": [], "air": False, "city": [], "plan": False, "from": "xian",
             "to": "istanbul", "avoid": [], "exclude": [], "future": False}
 
 
@@ -224,6 +228,7 @@ PAGES: dict[str, Page] = {p.name: p for p in (
         Param("status", "choices", "transport_status", _fixed(*vocab.INFRA_STATUS)),
         Param("iso3", "choices", "transport_iso3", _countries),
         Param("air", "bool", "transport_air"),
+        Param("city", "choices", "transport_city", _air_cities),
         Param("basemap", "choice", "transport_basemap", _basemaps),
         Param("plan", "bool", "transport_plan_on"),
         Param("from", "choice", "transport_from", _nodes),
@@ -265,6 +270,11 @@ class View:
     page: str
     values: dict
     notices: list[str]
+
+
+def choices(page: str, name: str, atlas: Atlas) -> list[str]:
+    """The values parameter `name` of `page` may take (what its widget offers)."""
+    return next(p for p in page_params(page) if p.name == name).allowed(atlas)
 
 
 def page_params(page: str) -> tuple[Param, ...]:

@@ -9,7 +9,7 @@ from geo.export import export_frame
 from geo.scenes import build_scene
 from geo.text import for_readers
 from geo.transport import nearest_feature
-from geo.views import page_params
+from geo.views import choices
 from pages._ui import atlas, download_buttons, map_section, sources_panel, view_downloads
 from pages._view import begin, finish, link_box, presentation_switch, presenting, selection, story_picker, widget_values
 from pages._widgets import basemap_select, find_box, metrics, page_intro, show_card
@@ -17,7 +17,7 @@ from pages._widgets import basemap_select, find_box, metrics, page_intro, show_c
 a = atlas()
 begin("energy", a)
 names = a.country_names()
-indicators = next(p for p in page_params("energy") if p.name == "indicator").allowed(a)
+indicators = choices("energy", "indicator", a)
 
 page_intro("Energy: pipelines and power links across the Caspian",
            "Lines follow a published trace of the route where there is one, otherwise named waypoints; either way "

@@ -10,6 +10,7 @@ from geo.export import export_frame
 from geo.lines import country_km_table
 from geo.scenes import build_scene
 from geo.text import for_readers
+from geo.views import choices
 from pages import _view as view
 from pages._ui import atlas, download_buttons, map_section, md_escape, sources_panel, view_downloads
 from pages._widgets import basemap_select, find_box, metrics, page_intro, show_card
@@ -28,7 +29,8 @@ with st.sidebar:
     st.multiselect("Status", list(vocab.INFRA_STATUS), format_func=vocab.INFRA_STATUS.get, key="transport_status")
     st.multiselect("Crossing country (empty: all)", sorted(set(";".join(lines_all["countries"]).split(";")) - {""}, key=names.get),
                    format_func=lambda c: names.get(c, c), key="transport_iso3")
-    st.toggle("Air links between the region's cities", key="transport_air")
+    if st.toggle("Air links between the region's cities", key="transport_air"):
+        st.multiselect("Air links of (empty: all)", choices("transport", "city", a), key="transport_city")
     find_box(a, "transport")
     basemap_select("transport")
     view.presentation_switch()
@@ -39,8 +41,7 @@ figures = view.controls("figures")
 planner = view.controls("planner").expander("Plan a route", expanded=bool(st.session_state.get("transport_plan_on")))
 with planner:
     st.toggle("Plan a route and draw it on the map", key="transport_plan_on")
-    ids = sorted(nodes_all["id"], key=node_names.get)
-    c1, c2 = st.columns(2)
+    ids, (c1, c2) = sorted(nodes_all["id"], key=node_names.get), st.columns(2)
     c1.selectbox("From", ids, format_func=node_names.get, key="transport_from")
     c2.selectbox("To", ids, format_func=node_names.get, key="transport_to")
     c3, c4, c5 = st.columns([2, 2, 1])
@@ -83,8 +84,7 @@ pid = view.selection("transport", pick, clicked)
 with right:
     if pid:
         show_card(a, node_card(a, pid) if pid in set(nodes_all["id"]) else segment_card(a, lines_all, pid))
-    else:
-        st.caption("Click a segment or a node on the map for its facts and sources.")
+    st.caption("" if pid else "Click a segment or a node on the map, or find one, for its facts and sources.")
 
 sources_panel(a, scene.sources)
 query = view.finish("transport")

@@ -118,3 +118,10 @@ def test_each_map_has_a_text_alternative(atlas):
     assert "Member / full participant: " in words and "Azerbaijan" in words and "Not a participant: " in words
     energy = " ".join(describe(build_scene(atlas, "energy")))
     assert "Baku-Tbilisi-Ceyhan" in energy and "km (approximate)" in energy
+
+
+def test_air_links_filtered_by_city(atlas):
+    every = build_scene(atlas, "transport", {"air": True}).layers["air_links"]
+    baku = build_scene(atlas, "transport", {"air": True, "city": ["Baku"]}).layers["air_links"]
+    assert 0 < len(baku) < len(every)
+    assert all("Baku" in (o, d) for o, d in zip(baku["origin_city"], baku["destination_city"]))

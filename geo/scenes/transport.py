@@ -74,6 +74,8 @@ def build(atlas: Atlas, v: dict) -> Scene:
     air = None
     if v["air"]:
         air = air_lines(atlas)
+        if v.get("city"):  # the links of the chosen cities only
+            air = air[air["origin_city"].isin(v["city"]) | air["destination_city"].isin(v["city"])]
         status = air["operating_verified"].map({"true": "operational", "false": "stalled"}).fillna("proposed")
         drawn = air.assign(status=status, kind="air")
         marks.append(mk.Lines(drawn, "kind", {"air": styles.AIR_COLOUR}, "Air links", air_tip, weight=1.5,
