@@ -18,7 +18,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from geo import vocab
+from geo import cooperation, vocab
 from geo.dates import parse_as_of, partial_date_start
 from geo.errors import UsageError
 from geo.formats import FORMATS
@@ -199,6 +199,16 @@ LAYERS: dict[str, Layer] = {
         ("commodity", "status", "iso3"), _energy, {"iso3": "links starting, ending or passing in the country"},
         vocab.ENERGY_STATUS.codes,
     ),
+    "water_features": Layer("water_features", "dams, reservoirs, hydropower plants and canals (points; empty where "
+                            "no coordinates are published)", ("iso3", "status"), cooperation.water_points, {},
+                            vocab.INFRA_STATUS.codes),
+    "borders": Layer("borders", "land borders between focus countries (the shared boundary, lines) with the state "
+                     "of delimitation and geodesic length_km", ("iso3", "status"), cooperation.borders_layer,
+                     {"iso3": "borders of the country", "status": "state of delimitation"},
+                     (*vocab.BORDER_STATE, UNKNOWN)),
+    "visas": Layer("visas", 'entry regimes among the "5+3" countries (no geometry)', ("iso3", "status"),
+                   cooperation.visas_layer, {"iso3": "passport country (from_iso3)", "status": "regime"},
+                   (*vocab.VISA_REGIME, UNKNOWN)),
 }
 """Every exported layer: its filters and how it is built (the command line lists them in this order)."""
 
