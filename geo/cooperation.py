@@ -15,7 +15,6 @@ import pandas as pd
 import shapely
 
 from geo import vocab
-from geo.cards import Card
 from geo.load import Atlas
 from geo.measure import length_km
 from geo.memberships import in_force
@@ -194,11 +193,11 @@ def borders_layer(atlas: Atlas, f) -> gpd.GeoDataFrame:
 
 
 def state_text(row) -> str:
-    """"Delimited (treaty in force); treaty signed 2001-12-15, in force: not recorded"."""
+    """"Delimited (treaty in force) · treaty signed: 2001-12-15 · in force: not recorded"."""
     state = vocab.BORDER_STATE.label("" if row["state"] == UNKNOWN else row["state"])
     state = "State not recorded" if state == NOT_RECORDED else state
-    return (f"{state}; treaty signed {row['treaty_signed'] or NOT_RECORDED}, "
-            f"in force {row['treaty_in_force'] or NOT_RECORDED}")
+    return (f"{state} · treaty signed: {row['treaty_signed'] or NOT_RECORDED} · "
+            f"in force: {row['treaty_in_force'] or NOT_RECORDED}")
 
 
 DELIMITED = "delimitation_in_force"
@@ -328,50 +327,52 @@ def flights_of(atlas: Atlas, country: str) -> gpd.GeoDataFrame:
     return lines[keep].reset_index(drop=True)
 
 
-# --- cards ---------------------------------------------------------------------------------------------------
+def pick(atlas: Atlas, view: str, lat: float, lon: float, *, max_deg: float = 0.5) -> str | None:
+    """What a click at (lat, lon) selects in a view: a water feature (else a river or lake), a border, a country."""
+    from geo.joins import country_at
+    from geo.transport import nearest_feature
+
+    if view == "water":
+        placed = water_points(atlas)
+        placed = placed[placed.geometry.notna()]
+        return (nearest_feature(placed, lat, lon, max_deg=max_deg / 2)
+                or nearest_feature(transboundary_water(atlas), lat, lon, max_deg=max_deg))
+    if view == "borders":
+        lines = border_lines(atlas)
+        return nearest_feature(lines[lines.geometry.notna()], lat, lon, max_deg=max_deg)
+    return country_at(atlas.boundaries, lat, lon)
 
 
-def water_card(atlas: Atlas, item: str) -> Card | None:
-    """The card of a water feature or of a river or lake (by id), or None if `item` is neither."""
-    features = atlas.water_features.set_index("id")
-    if item in features.index:
-        r = features.loc[item]
-        names = atlas.country_names()
-        lines = [("", f"{vocab.WATER_KIND.label(r['kind'])} · {vocab.INFRA_STATUS.label(r['status'])} · "
-                      f"{names.get(r['iso3'], r['iso3'])}"),
-                 ("Capacity", capacity_text(r)), ("River", r["river"] or NOT_RECORDED),
-                 ("Opened", r["opened"] or NOT_RECORDED)]
-        return Card(r["name"], lines, captions=[r["note"]] if r["note"] else [], sources=r["sources"])
-    physical = physical_countries(atlas).set_index("id")
-    if item in physical.index:
-        r = physical.loc[item]
-        when = "" if r["period"] == "today" else f" ({r['period']})"
-        return Card(f"{r['name']}{when}", [("", vocab.PHYSICAL_KIND.label(r["kind"])),
-                                           ("Countries", r["countries_text"])],
-                    captions=[r["note"]] if r["note"] else [], sources=r["sources"])
-    return None
-
-
-def border_card(atlas: Atlas, border_id: str) -> Card | None:
-    """The card of a land border (``ARM-AZE``)."""
-    lines = border_lines(atlas).set_index("id")
-    if border_id not in lines.index:
-        return None
-    r = lines.loc[border_id]
-    length = f"{r['length_km']:,.0f} km as drawn (geodesic)" if pd.notna(r["length_km"]) else NOT_RECORDED
-    return Card(r["name"], [("", state_text(r)), ("Length", length)], captions=[r["note"]] if r["note"] else [],
-                sources=r["sources"])
-
-
-def visa_card(atlas: Atlas, country: str, to_iso3: str) -> Card | None:
-    """The card of what a citizen of `country` needs to enter `to_iso3`."""
-    if to_iso3 == country or to_iso3 not in five_plus_three(atlas):
-        return None
+def reader_tables(atlas: Atlas, view: str, table: pd.DataFrame, events: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The tables under a view's map, with headers and cells in words."""
     names = atlas.country_names()
-    rows = atlas.visas[(atlas.visas["from_iso3"] == country) & (atlas.visas["to_iso3"] == to_iso3)]
-    title = f"{names.get(country, country)} → {names.get(to_iso3, to_iso3)}"
-    if not len(rows):
-        return Card(title, [("", f"Regime: {NOT_RECORDED}")])
-    r = rows.iloc[0]
-    return Card(title, [("Regime", regime_text(r["regime"], r["days"])), ("Since", r["since"] or NOT_RECORDED)],
-                captions=[r["note"]] if r["note"] else [], sources=r["sources"])
+    if view == "water":
+        bodies = table.drop(columns=["id", "note", "sources"]).rename(columns={
+            "body": "Body", "name": "Full name", "about": "Waters", "kind": "Kind", "founded": "Founded",
+            "members": "Members today", "others": "Other participants today"})
+        features = water_points(atlas)
+        works = pd.DataFrame({
+            "Name": features["name"], "Kind": features["kind"].map(vocab.WATER_KIND.label),
+            "Status": features["status"].map(vocab.INFRA_STATUS.label), "River": features["river"].replace("", NOT_RECORDED),
+            "Country": features["iso3"].map(lambda c: names.get(c, c)),
+            "Capacity": [capacity_text(r) for r in features.to_dict("records")],
+            "Opened": features["opened"].replace("", NOT_RECORDED),
+            "On the map": features.geometry.notna().map({True: "yes", False: "no: no published coordinates"})})
+        return {"Bodies that share water, and who sits on them today": bodies, "Dams, hydropower plants and canals": works}
+    tables: dict[str, pd.DataFrame] = {}
+    if view == "borders":
+        lines = border_lines(atlas)
+        tables["Countries"] = table.rename(columns={"name": "Country", "borders": "Borders with focus countries",
+                                                    "delimited": "Delimited (treaty in force)", "text": "Borders"}
+                                           ).drop(columns=["iso3", "category"])
+        tables["Land borders"] = pd.DataFrame({
+            "Border": lines["name"], "State": [state_text(r).split(" · ")[0] for r in lines.to_dict("records")],
+            "Treaty signed": lines["treaty_signed"].replace("", NOT_RECORDED),
+            "Treaty in force": lines["treaty_in_force"].replace("", NOT_RECORDED),
+            "Length as drawn (km)": [f"{k:,.0f}" if pd.notna(k) else NOT_RECORDED for k in lines["length_km"]]})
+    else:
+        tables["Entry regimes among the eight (rows: passport; columns: destination)"] = table
+    tables["Events"] = pd.DataFrame({"Date": events["date"], "Kind": events["kind"].map(vocab.EVENT_KIND.label),
+                                     "Event": events["title"], "Countries": events["countries"],
+                                     "Place": events["place"].replace("", NOT_RECORDED)})
+    return tables

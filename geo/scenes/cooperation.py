@@ -139,8 +139,7 @@ def _people(atlas: Atlas, v: dict, focus: tuple[str, ...]):
     for code, label in (("stalled", "Flight suspended"), ("proposed", "Flight, operation not verified")):
         if (status == code).any():
             legend.append(mk.LegendItem(label, styles.AIR_COLOUR, f"line:{styles.STATUS_DASHES[code]}"))
-    legend += [
-              *_dots(styles.EVENT_KIND_COLOURS, vocab.EVENT_KIND, _placed(events)["kind"])]
+    legend += _dots(styles.EVENT_KIND_COLOURS, vocab.EVENT_KIND, _placed(events)["kind"])
     marks: list[mk.Mark] = [
         mk.Areas(shapes, "regime", styles.VISA_STYLES, f"Entry for a citizen of {names.get(country, country)}",
                  visa_tip),
