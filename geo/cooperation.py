@@ -282,11 +282,12 @@ def visa_shapes(atlas: Atlas, country: str) -> gpd.GeoDataFrame:
     visas = atlas.visas[atlas.visas["from_iso3"] == country].set_index("to_iso3")
     shapes = atlas.boundaries[atlas.boundaries["iso3"].isin(eight)][["iso3", "geometry"]].copy()
     shapes["name"] = shapes["iso3"].map(names)
-    regime = shapes["iso3"].map(visas["regime"]).fillna("").replace("", "not_recorded")
-    shapes["regime"] = regime.where(shapes["iso3"] != country, "chosen")
+    regimes = visas["regime"].to_dict()
+    shapes["regime"] = ["chosen" if c == country else regimes.get(c) or "not_recorded" for c in shapes["iso3"]]
     for column in ("days", "since", "note", "sources"):
         shapes[column] = shapes["iso3"].map(visas[column])
-    shapes["sources"] = shapes["sources"].fillna("")
+    for column in ("since", "note", "sources"):
+        shapes[column] = [x if isinstance(x, str) else "" for x in shapes[column]]
     return shapes.reset_index(drop=True)
 
 

@@ -204,10 +204,10 @@ LAYERS: dict[str, Layer] = {
                             vocab.INFRA_STATUS.codes),
     "borders": Layer("borders", "land borders between focus countries (the shared boundary, lines) with the state "
                      "of delimitation and geodesic length_km", ("iso3", "status"), cooperation.borders_layer,
-                     {"iso3": "borders of the country", "status": "state of delimitation"},
+                     {"iso3": "borders of the country"},
                      (*vocab.BORDER_STATE, UNKNOWN)),
     "visas": Layer("visas", 'entry regimes among the "5+3" countries (no geometry)', ("iso3", "status"),
-                   cooperation.visas_layer, {"iso3": "passport country (from_iso3)", "status": "regime"},
+                   cooperation.visas_layer, {"iso3": "passport country (from_iso3)"},
                    (*vocab.VISA_REGIME, UNKNOWN)),
 }
 """Every exported layer: its filters and how it is built (the command line lists them in this order)."""

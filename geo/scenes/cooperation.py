@@ -89,7 +89,7 @@ def _water(atlas: Atlas, v: dict, focus: tuple[str, ...]):
               *_dots(styles.WATER_KIND_COLOURS, vocab.WATER_KIND, points["kind"])]
     marks: list[mk.Mark] = [
         mk.Choropleth(shapes, vocab.INDICATOR.label(WATER_INDICATOR), value_tip, unit="%"),
-        mk.Areas(lakes, "kind", styles.LAKE_STYLES, "Lakes", lake_tip),
+        *([mk.Areas(lakes, "kind", styles.LAKE_STYLES, "Lakes", lake_tip)] if len(lakes) else []),
         mk.Lines(rivers, "kind", {"river": styles.RIVER_COLOUR}, "Transboundary rivers", river_tip, weight=2.5,
                  class_prefix="atlas-river"),
         mk.Points(_placed(points), styles.WATER_KIND_COLOURS),
@@ -133,7 +133,8 @@ def _people(atlas: Atlas, v: dict, focus: tuple[str, ...]):
     country = v["country"]
     shapes = coop.visa_shapes(atlas, country)
     flights = coop.flights_of(atlas, country)
-    status = flights["operating_verified"].map({"true": "operational", "false": "stalled"}).fillna("proposed")
+    status = pd.Series([{"true": "operational", "false": "stalled"}.get(x, "proposed") for x in flights["operating_verified"]],
+                       index=flights.index, dtype=object)
     events = coop.event_points(atlas, PEOPLE_EVENTS)
     legend = [mk.LegendItem("Direct flight", styles.AIR_COLOUR, "line")]
     for code, label in (("stalled", "Flight suspended"), ("proposed", "Flight, operation not verified")):
