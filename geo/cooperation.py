@@ -301,8 +301,11 @@ def visa_free_sentence(atlas: Atlas, country: str) -> str:
     rest = shapes[~shapes["regime"].isin(["visa_free", "chosen"])].sort_values("name")
     others = "; ".join(f"{n}: {vocab.VISA_REGIME.label('' if r == 'not_recorded' else r).lower()}"
                        for n, r in zip(rest["name"], rest["regime"]))
+    cited = {i for cell in shapes["sources"] for i in cell.split(";") if i}
+    dates = sorted(d for d in atlas.sources.loc[atlas.sources["id"].isin(cited), "published"] if d)
+    dated = f" As recorded by sources published up to {dates[-1]}." if dates else ""
     return (f"A citizen of {names.get(country, country)} can travel visa-free to {len(free)} of the other "
-            f"{len(shapes) - 1}: {listed or 'none'}." + (f" Elsewhere: {others}." if others else ""))
+            f"{len(shapes) - 1}: {listed or 'none'}." + (f" Elsewhere: {others}." if others else "") + dated)
 
 
 def event_points(atlas: Atlas, kinds: tuple[str, ...]) -> gpd.GeoDataFrame:
@@ -349,7 +352,7 @@ def reader_tables(atlas: Atlas, view: str, table: pd.DataFrame, events: pd.DataF
     names = atlas.country_names()
     if view == "water":
         bodies = table.drop(columns=["id", "note", "sources"]).rename(columns={
-            "body": "Body", "name": "Full name", "about": "Waters", "kind": "Kind", "founded": "Founded",
+            "body": "Body", "name": "Full name", "about": "Waters", "kind": "Kind", "founded": "Founded or signed",
             "members": "Members today", "others": "Other participants today"})
         features = water_points(atlas)
         works = pd.DataFrame({
@@ -358,7 +361,7 @@ def reader_tables(atlas: Atlas, view: str, table: pd.DataFrame, events: pd.DataF
             "Country": features["iso3"].map(lambda c: names.get(c, c)),
             "Capacity": [capacity_text(r) for r in features.to_dict("records")],
             "Opened": features["opened"].replace("", NOT_RECORDED),
-            "On the map": features.geometry.notna().map({True: "yes", False: "no: no published coordinates"})})
+            "On the map": features.geometry.notna().map({True: "yes", False: "no (no coordinates)"})})
         return {"Bodies that share water, and who sits on them today": bodies, "Dams, hydropower plants and canals": works}
     tables: dict[str, pd.DataFrame] = {}
     if view == "borders":
