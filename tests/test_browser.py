@@ -63,7 +63,7 @@ def test_membership_filters_update_the_map_in_place(browser, app_url, tmp_path):
 
     page.get_by_text('The "5+3" platform', exact=True).click()
     expect(frame.locator("path.atlas-status-outside")).to_have_count(1, timeout=30_000)  # Türkiye
-    expect(page.get_by_text("No existing body has all 8 as full members", exact=False)).to_be_visible()
+    expect(page.get_by_text("has all 8 as full members on this date", exact=False)).to_be_visible()
     assert map_frame.evaluate("window.__atlasMarker") == "kept"
     page.screenshot(path=str(tmp_path / "membership.png"), full_page=True)
     assert watch.problems() == [], "\n".join(watch.problems())
@@ -127,7 +127,7 @@ def test_a_link_reopens_the_same_view_in_a_fresh_browser(browser, app_url, tmp_p
     again.goto(link, wait_until="domcontentloaded")
     frame = again.frame_locator(MAP_FRAME)
     expect(frame.locator("path.atlas-status-outside")).to_have_count(1, timeout=60_000)
-    expect(again.get_by_text("No existing body has all 8 as full members", exact=False)).to_be_visible()
+    expect(again.get_by_text("has all 8 as full members on this date", exact=False)).to_be_visible()
     again.wait_for_timeout(1000)
     assert _leaflet_zoom(again) == 5
     again.screenshot(path=str(tmp_path / "link.png"))
