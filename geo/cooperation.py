@@ -275,15 +275,19 @@ def visa_matrix(atlas: Atlas) -> pd.DataFrame:
 
 
 def visa_shapes(atlas: Atlas, country: str) -> gpd.GeoDataFrame:
-    """The eight countries' polygons with ``regime`` for a citizen of `country` (``chosen`` for the country
-    itself, ``not_recorded`` where the data holds nothing), ``days``, ``since``, ``sources`` and ``name``."""
-    eight = five_plus_three(atlas)
+    """The focus countries' polygons with ``regime`` for a citizen of `country` (``chosen`` for the country
+    itself, ``not_recorded`` where the data holds nothing, ``outside`` for a focus country not among the eight),
+    ``days``, ``since``, ``sources`` and ``name``. All focus countries are drawn, as on the other views, so the
+    map's base stays the same and the view changes in place."""
+    eight = set(five_plus_three(atlas))
     names = atlas.country_names()
     visas = atlas.visas[atlas.visas["from_iso3"] == country].set_index("to_iso3")
-    shapes = atlas.boundaries[atlas.boundaries["iso3"].isin(eight)][["iso3", "geometry"]].copy()
+    wanted = eight | set(atlas.focus_iso3())
+    shapes = atlas.boundaries[atlas.boundaries["iso3"].isin(wanted)][["iso3", "geometry"]].copy()
     shapes["name"] = shapes["iso3"].map(names)
     regimes = visas["regime"].to_dict()
-    shapes["regime"] = ["chosen" if c == country else regimes.get(c) or "not_recorded" for c in shapes["iso3"]]
+    shapes["regime"] = ["chosen" if c == country else "outside" if c not in eight else
+                        regimes.get(c) or "not_recorded" for c in shapes["iso3"]]
     for column in ("days", "since", "note", "sources"):
         shapes[column] = shapes["iso3"].map(visas[column])
     for column in ("since", "note", "sources"):
@@ -295,6 +299,7 @@ def visa_free_sentence(atlas: Atlas, country: str) -> str:
     """The answer to "where can a citizen of <country> travel visa-free among the eight?", from the data."""
     names = atlas.country_names()
     shapes = visa_shapes(atlas, country)
+    shapes = shapes[shapes["regime"] != "outside"]
     free = shapes[shapes["regime"] == "visa_free"].sort_values("name")
     listed = ", ".join(f"{n} ({int(d):,} days)" if pd.notna(d) else f"{n} (stay not recorded)"
                        for n, d in zip(free["name"], free["days"]))

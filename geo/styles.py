@@ -112,5 +112,6 @@ VISA_STYLES: dict[str, StatusStyle] = {
     "e_visa": StatusStyle(vocab.VISA_REGIME["e_visa"], "#F0E442", "2 3"),
     "visa_required": StatusStyle(vocab.VISA_REGIME["visa_required"], "#D55E00"),
     "not_recorded": StatusStyle("Not recorded", "#ffffff", "3 3"),
+    "outside": StatusStyle("Not among the eight", "#e9e6df", "1 4"),
 }
 """Entry regimes for a citizen of the chosen country (Okabe-Ito; a regime not recorded is white, dashed)."""

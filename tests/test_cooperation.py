@@ -117,3 +117,12 @@ def test_page_views_answer_their_questions(monkeypatch, run_page):
     assert "nan" not in matrix.to_string() and "None" not in matrix.to_string()
     at = run_page("pages/cooperation.py", {"view": "borders", "sel": "ARM-AZE"})
     assert "Armenia–Azerbaijan" in [h.value for h in at.subheader] and not at.exception
+
+
+def test_views_share_one_frame_so_the_map_changes_in_place(atlas):
+    frames = {build_scene(atlas, "cooperation", {"view": v, "country": "ARM"}).frame for v in VIEWS}
+    assert len(frames) == 1
+    people = build_scene(atlas, "cooperation", {"view": "people", "country": "ARM"})
+    regimes = dict(zip(people.layers["visas"]["to_iso3"], people.layers["visas"]["regime"]))
+    drawn = next(m for m in people.marks if isinstance(m, mk.Areas)).frame.set_index("iso3")["regime"]
+    assert drawn["TUR"] == "outside" and drawn["ARM"] == "chosen" and regimes["TKM"] == drawn["TKM"] == "visa_required"

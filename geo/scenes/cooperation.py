@@ -17,7 +17,6 @@ from geo.load import Atlas
 from geo.scenes import Frame, Scene, ids
 from geo.scenes.energy import value_tip
 from geo.scenes.transport import air_tip
-from geo.views import five_plus_three
 
 WATER_INDICATOR = "water_dependency_pct"
 BORDER_EVENTS = ("peace", "border")
@@ -58,8 +57,9 @@ def delimitation_tip(row) -> tuple[str, list[str]]:
 
 
 def visa_tip(row) -> tuple[str, list[str]]:
-    if row["regime"] == "chosen":
-        return str(row["name"]), ["the citizen's own country"]
+    if row["regime"] in ("chosen", "outside"):
+        return str(row["name"]), ["the citizen's own country" if row["regime"] == "chosen"
+                                  else 'not among the eight of the proposed "5+3"']
     regime = "" if row["regime"] == "not_recorded" else row["regime"]
     since = f"; since {row['since']}" if isinstance(row["since"], str) and row["since"] else ""
     return str(row["name"]), [coop.regime_text(regime, row["days"]) + since]
@@ -164,6 +164,6 @@ def build(atlas: Atlas, v: dict) -> Scene:
     citizen's country of the people view)."""
     focus = tuple(atlas.focus_iso3())
     title, marks, layers, sources, facts = VIEWS[v["view"]](atlas, v, focus)
-    drawn = tuple(five_plus_three(atlas)) if v["view"] == "people" else focus
-    return Scene("cooperation", title, v, marks, layers, sources, Frame(drawn, drawn), facts=facts,
+    # the same frame for every view: the base map stays the same and a change of view updates it in place
+    return Scene("cooperation", title, v, marks, layers, sources, Frame(focus, focus), facts=facts,
                  summary=facts.answer)
