@@ -7,12 +7,14 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from geo import cooperation as coop
 from geo import vocab
 from geo.energy import links_of_country
 from geo.lines import THROUGH_WAYPOINTS
 from geo.load import Atlas
 from geo.measure import SEA, format_parts
 from geo.text import number
+from geo.vocab import NOT_RECORDED
 
 
 @dataclass(frozen=True)
@@ -102,3 +104,60 @@ def country_energy_card(atlas: Atlas, lines: pd.DataFrame, iso3: str) -> Card:
         ("If the links not yet operational were built", "they would add direct connections to "
          + (", ".join(names.get(c, c) for c in added) or "no new country")),
     ])
+
+
+def water_card(atlas: Atlas, item: str) -> Card | None:
+    """The card of a water feature or of a river or lake (by id), or None if `item` is neither."""
+    features = atlas.water_features.set_index("id")
+    if item in features.index:
+        r = features.loc[item]
+        names = atlas.country_names()
+        lines = [("", f"{vocab.WATER_KIND.label(r['kind'])} · {vocab.INFRA_STATUS.label(r['status'])} · "
+                      f"{names.get(r['iso3'], r['iso3'])}"),
+                 ("Capacity", coop.capacity_text(r)), ("River", r["river"] or NOT_RECORDED),
+                 ("Opened", r["opened"] or NOT_RECORDED)]
+        return Card(r["name"], lines, captions=[r["note"]] if r["note"] else [], sources=r["sources"])
+    physical = coop.physical_countries(atlas).set_index("id")
+    if item in physical.index:
+        r = physical.loc[item]
+        when = "" if r["period"] == "today" else f" ({r['period']})"
+        return Card(f"{r['name']}{when}", [("", vocab.PHYSICAL_KIND.label(r["kind"])),
+                                           ("Countries", r["countries_text"])],
+                    captions=[r["note"]] if r["note"] else [], sources=r["sources"])
+    return None
+
+
+def border_card(atlas: Atlas, border_id: str) -> Card | None:
+    """The card of a land border (``ARM-AZE``)."""
+    lines = coop.border_lines(atlas).set_index("id")
+    if border_id not in lines.index:
+        return None
+    r = lines.loc[border_id]
+    length = f"{r['length_km']:,.0f} km as drawn (geodesic)" if pd.notna(r["length_km"]) else NOT_RECORDED
+    return Card(r["name"], [("", coop.state_text(r)), ("Length", length)], captions=[r["note"]] if r["note"] else [],
+                sources=r["sources"])
+
+
+def visa_card(atlas: Atlas, country: str, to_iso3: str) -> Card | None:
+    """The card of what a citizen of `country` needs to enter `to_iso3`."""
+    if to_iso3 == country or to_iso3 not in coop.five_plus_three(atlas):
+        return None
+    names = atlas.country_names()
+    rows = atlas.visas[(atlas.visas["from_iso3"] == country) & (atlas.visas["to_iso3"] == to_iso3)]
+    title = f"{names.get(country, country)} → {names.get(to_iso3, to_iso3)}"
+    if not len(rows):
+        return Card(title, [("", f"Regime: {NOT_RECORDED}")])
+    r = rows.iloc[0]
+    return Card(title, [("Regime", coop.regime_text(r["regime"], r["days"])), ("Since", r["since"] or NOT_RECORDED)],
+                captions=[r["note"]] if r["note"] else [], sources=r["sources"])
+
+
+def card_for(atlas: Atlas, view: str, country: str, selected: str | None) -> Card | None:
+    """The card of what is selected in a view, or None."""
+    if not selected:
+        return None
+    if view == "water":
+        return water_card(atlas, selected)
+    if view == "borders":
+        return border_card(atlas, selected)
+    return visa_card(atlas, country, selected)

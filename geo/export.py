@@ -18,7 +18,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from geo import vocab
+from geo import cooperation, vocab
 from geo.dates import parse_as_of, partial_date_start
 from geo.errors import UsageError
 from geo.formats import FORMATS
@@ -199,6 +199,16 @@ LAYERS: dict[str, Layer] = {
         ("commodity", "status", "iso3"), _energy, {"iso3": "links starting, ending or passing in the country"},
         vocab.ENERGY_STATUS.codes,
     ),
+    "water_features": Layer("water_features", "dams, reservoirs, hydropower plants and canals (points; empty where "
+                            "no coordinates are published)", ("iso3", "status"), cooperation.water_points, {},
+                            vocab.INFRA_STATUS.codes),
+    "borders": Layer("borders", "land borders between focus countries (the shared boundary, lines) with the state "
+                     "of delimitation and geodesic length_km", ("iso3", "status"), cooperation.borders_layer,
+                     {"iso3": "borders of the country"},
+                     (*vocab.BORDER_STATE, UNKNOWN)),
+    "visas": Layer("visas", 'entry regimes among the "5+3" countries (no geometry)', ("iso3", "status"),
+                   cooperation.visas_layer, {"iso3": "passport country (from_iso3)"},
+                   (*vocab.VISA_REGIME, UNKNOWN)),
 }
 """Every exported layer: its filters and how it is built (the command line lists them in this order)."""
 
@@ -238,30 +248,16 @@ def export_frame(atlas: Atlas, layer: str, filters: Filters = Filters()) -> pd.D
     return LAYERS[layer].build(atlas, filters)
 
 
-def parse_filters(
-    *,
-    iso3: list[str] | None = None,
-    body: list[str] | None = None,
-    status: list[str] | None = None,
-    as_of: str | None = None,
-    corridor: list[str] | None = None,
-    mode: list[str] | None = None,
-    commodity: list[str] | None = None,
-) -> Filters:
+def parse_filters(*, iso3: list[str] | None = None, body: list[str] | None = None, status: list[str] | None = None,
+                  as_of: str | None = None, corridor: list[str] | None = None, mode: list[str] | None = None,
+                  commodity: list[str] | None = None) -> Filters:
     """Build `Filters` from command-line style values (upper-casing ISO3 codes, parsing the date)."""
     try:
         day = parse_as_of(as_of) if as_of else None
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    return Filters(
-        iso3=tuple(c.upper() for c in iso3 or ()),
-        body=tuple(body or ()),
-        status=tuple(status or ()),
-        as_of=day,
-        corridor=tuple(corridor or ()),
-        mode=tuple(mode or ()),
-        commodity=tuple(commodity or ()),
-    )
+    return Filters(iso3=tuple(c.upper() for c in iso3 or ()), body=tuple(body or ()), status=tuple(status or ()),
+                   as_of=day, corridor=tuple(corridor or ()), mode=tuple(mode or ()), commodity=tuple(commodity or ()))
 
 
 def to_bytes(frame: pd.DataFrame, fmt: str, *, layer: str) -> bytes:

@@ -89,3 +89,35 @@ NO_DATA = StatusStyle("No data", "#f4f4f4", "2 3")
 ROUTE_HIGHLIGHT = "#CC79A7"
 SELECTED = "#111111"
 """Outline of what the reader selected."""
+
+RIVER_COLOUR = "#2b8cbe"
+LAKE_STYLES: dict[str, StatusStyle] = {
+    "historic_lake": StatusStyle("Aral Sea, late 1950s (outline)", "#e0f3f8", "6 4"),
+    "lake": StatusStyle("Lake today", "#4a98c9"),
+}
+"""Lakes of the Cooperation page's water view: the historic outline pale and dashed under today's lake."""
+WATER_KIND_COLOURS = {"hydropower": "#E69F00", "dam": "#0072B2", "reservoir": "#56B4E9", "canal": "#009E73"}
+"""Okabe-Ito colours by kind of water feature."""
+BORDER_STATE_COLOURS = {"delimitation_in_force": "#009E73", "ratified": "#56B4E9", "signed": "#0072B2",
+                        "partly_delimited": "#E69F00", "not_delimited": "#D55E00", "unknown": "#999999"}
+"""Okabe-Ito colours by the state of a border's delimitation; a state not recorded is grey."""
+BORDER_UNKNOWN_LABEL = "State not recorded"
+DELIMITATION_STYLES: dict[str, StatusStyle] = {
+    "fully": StatusStyle("All borders delimited", "#d9f0e6"),
+    "unknown": StatusStyle("Delimited where recorded", "#f2f2f2", "3 3"),
+    "partly": StatusStyle("Not all delimited", "#fbe6c2"),
+    "none": StatusStyle("No border recorded", "#ffffff", "1 4"),
+}
+"""A focus country by whether its recorded borders with the other focus countries are all delimited (pale fills,
+so the border lines stand out)."""
+EVENT_KIND_COLOURS = {"peace": "#CC79A7", "border": "#000000", "exchange": "#F0E442", "water": "#56B4E9"}
+VISA_STYLES: dict[str, StatusStyle] = {
+    "chosen": StatusStyle("Citizen's own country", "#0072B2"),
+    "visa_free": StatusStyle(vocab.VISA_REGIME["visa_free"], "#009E73"),
+    "visa_on_arrival": StatusStyle(vocab.VISA_REGIME["visa_on_arrival"], "#56B4E9", "4 3"),
+    "e_visa": StatusStyle(vocab.VISA_REGIME["e_visa"], "#F0E442", "2 3"),
+    "visa_required": StatusStyle(vocab.VISA_REGIME["visa_required"], "#D55E00"),
+    "not_recorded": StatusStyle("Not recorded", "#ffffff", "3 3"),
+    "outside": StatusStyle("Not among the eight", "#e9e6df", "1 4"),
+}
+"""Entry regimes for a citizen of the chosen country (Okabe-Ito; a regime not recorded is white, dashed)."""

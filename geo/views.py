@@ -169,6 +169,25 @@ def _energy_defaults(atlas: Atlas, today: dt.date) -> dict:
             "country": "", "indicator": indicators[0] if indicators else ""}
 
 
+def five_plus_three(atlas: Atlas) -> list[str]:
+    """The eight countries of the proposed "5+3" platform (bodies.csv), else Central Asia and the South Caucasus."""
+    rows = atlas.bodies[atlas.bodies["id"] == "5plus3"]
+    listed = [c for c in str(rows["proposed_members"].iloc[0]).split(";") if c] if len(rows) else []
+    groups = ("Central Asia", "South Caucasus")
+    return listed or atlas.countries.loc[atlas.countries["group"].isin(groups), "iso3"].tolist()
+
+
+def _cooperation_sel(atlas: Atlas) -> list[str]:
+    """What a click on the Cooperation page selects: a water feature, a river or lake, a border, a country."""
+    borders = [f"{a}-{b}" for a, b in zip(atlas.borders["iso3_a"], atlas.borders["iso3_b"])]
+    return [*atlas.water_features["id"], *atlas.physical["id"], *borders, *atlas.countries["iso3"]]
+
+
+def _cooperation_defaults(atlas: Atlas, today: dt.date) -> dict:
+    eight = five_plus_three(atlas)
+    return {"basemap": "plain", "view": "water", "country": eight[0] if eight else ""}
+
+
 @dataclass(frozen=True)
 class Page:
     """One page of the atlas: what app.py registers, what its link holds and which scene draws it.
@@ -246,6 +265,12 @@ PAGES: dict[str, Page] = {p.name: p for p in (
         Param("basemap", "choice", "energy_basemap", _basemaps),
         _sel(lambda a: a.energy_links["id"].tolist()),
     ), _energy_defaults),
+    _page("cooperation", "Cooperation", (
+        Param("view", "choice", "cooperation_view", _fixed(*vocab.COOPERATION_VIEW)),
+        Param("country", "choice", "cooperation_country", five_plus_three),
+        Param("basemap", "choice", "cooperation_basemap", _basemaps),
+        _sel(_cooperation_sel),
+    ), _cooperation_defaults),
 )}
 """The pages, in navigation order: the one registry app.py, the page edge, scenes, story checks, tests and the
 benchmark read."""

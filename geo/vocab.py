@@ -136,6 +136,8 @@ VISA_REGIME = Vocabulary("regime", {"visa_free": "Visa-free", "visa_on_arrival":
                                     "visa_required": "Visa required"})
 EVENT_KIND = Vocabulary("kind", {"peace": "Peace and normalisation", "border": "Borders", "exchange": "People-to-people",
                                  "water": "Water and environment"})
+COOPERATION_VIEW = Vocabulary("view", {"water": "Shared water", "borders": "Borders and peace",
+                                       "people": "Visas and flights"})
 MEMBERSHIP_VIEW = Vocabulary("view", {"organisation": "One organisation", "compare": "Compare organisations",
                                       "5plus3": 'The "5+3" platform'})
 COUNT_AS = Vocabulary("count", {"members": "Full members only", "any": "Any participation (observer, partner…)"})

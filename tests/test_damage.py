@@ -50,7 +50,11 @@ DAMAGE = {"missing file": _missing_file, "wrong encoding": _wrong_encoding, "bro
 PAGES = [page.file for page in REGISTRY.values()]  # every page of the registry
 
 
-@pytest.mark.parametrize(("kind", "page"), [(k, PAGES[i % len(PAGES)]) for i, k in enumerate(DAMAGE)])
+KINDS = list(DAMAGE)
+
+
+@pytest.mark.parametrize(("kind", "page"), [(KINDS[i % len(KINDS)], PAGES[i % len(PAGES)])
+                                            for i in range(max(len(KINDS), len(PAGES)))])  # every damage, every page
 def test_page_names_the_damage(kind, page, tiny_data, tiny_tables, monkeypatch, run_page):
     expected = DAMAGE[kind](tiny_tables)
     monkeypatch.setenv(DATA_DIR_ENV, str(tiny_data))

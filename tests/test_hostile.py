@@ -47,7 +47,8 @@ def hostile_atlas(tiny_data, tiny_tables):
 def _views():
     return [("overview", {}), ("membership", {}), ("membership", {"body": "ots"}),
             ("membership", {"view": "compare", "compare": ["ots", "ca_consultative"]}),
-            ("transport", {"air": True, "plan": True, "from": "xian", "to": "baku"}), ("energy", {})]
+            ("transport", {"air": True, "plan": True, "from": "xian", "to": "baku"}), ("energy", {}),
+            *[("cooperation", {"view": v, "country": "KAZ"}) for v in ("water", "borders", "people")]]
 
 
 @pytest.mark.parametrize(("page", "values"), _views())

@@ -32,6 +32,10 @@ def _wait_for_map(page, text: str) -> None:
     from playwright.sync_api import expect
 
     expect(page.get_by_text(text, exact=False).first).to_be_visible(timeout=60_000)
+    # while a page runs (a new page, or a rerun in another layout), the previous map stays on screen (stale) beside
+    # the new one: wait until the runs are over (the address settles) and one map is left
+    wait_until_settled(page)
+    expect(page.locator(MAP_FRAME)).to_have_count(1, timeout=60_000)
     expect(page.frame_locator(MAP_FRAME).locator(".atlas-legend").first).to_be_visible(timeout=60_000)
     wait_until_settled(page)
 
