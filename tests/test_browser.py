@@ -291,7 +291,7 @@ def test_hostile_data_and_uploads_show_as_text(browser, tmp_path):
         expect(frame.locator("path.atlas-focus")).to_have_count(9, timeout=60_000)
         wait_until_settled(page)
         # The click card (Markdown) and the map's tooltip show the name as text.
-        expect(page.get_by_text('<b>bold</b>', exact=False).first).to_be_visible(timeout=30_000)
+        expect(page.get_by_text('<b>bold</b>', exact=False).filter(visible=True).first).to_be_visible(timeout=30_000)
         kaz = frame.locator("path.atlas-status-member").first
         kaz.hover(force=True)
         tip = frame.locator(".leaflet-tooltip")
