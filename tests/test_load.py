@@ -104,6 +104,33 @@ DAMAGED_FILES = {
         "boundaries.geojson", write_bytes(b"{not json"),
         r"boundaries\.geojson: expected a GeoJSON FeatureCollection GDAL can read",
     ),
+    "unknown_visa_regime": (
+        "visas.csv", (0, "regime", "visa free"),
+        r"visas\.csv, row 1 \(line 2\), column 'regime': found 'visa free', expected one of visa_free, visa_on_arrival",
+    ),
+    "repeated_visa_pair": (
+        "visas.csv", (1, "to_iso3", "GEO"),
+        r"visas\.csv, row 2 \(line 3\), column 'to_iso3': found 'GEO', expected a unique from_iso3 \+ to_iso3",
+    ),
+    "unknown_border_state": (
+        "borders.csv", (0, "state", "demarcated"),
+        r"borders\.csv, row 1 \(line 2\), column 'state': found 'demarcated', expected one of delimitation_in_force",
+    ),
+    "water_feature_half_a_point": (
+        "water_features.csv", (0, "lon", ""),
+        r"water_features\.csv, row 1 \(line 2\), column 'lon': found '', expected lat and lon both filled or both empty",
+    ),
+    "event_of_unknown_kind": (
+        "events.csv", (0, "kind", "war"),
+        r"events\.csv, row 1 \(line 2\), column 'kind': found 'war', expected one of peace, border, exchange, water",
+    ),
+    "physical_feature_of_unknown_kind": (
+        "physical.geojson", write_bytes(b'{"type":"FeatureCollection","features":[{"type":"Feature","properties":'
+                                        b'{"id":"x","name":"X","kind":"sea","period":"today","sources":"s-one","note":""},'
+                                        b'"geometry":{"type":"Point","coordinates":[40.5,40.5]}}]}'),
+        r"(?s)physical\.geojson, row 1 \(line 2\), column 'kind': found 'sea', expected one of river, lake, historic_lake.*"
+        r"column 'geometry': found 'Point', expected one of LineString",
+    ),
 }
 
 
