@@ -232,12 +232,24 @@ class GeoJsonLayer(folium.GeoJson):
             child.render(**kwargs)
 
 
-class ContextLayer(MacroElement):
+class FinishedScript(MacroElement):
+    """An element whose script is finished text (`script()`): streamlit-folium takes it from the ``script`` macro,
+    and `render` adds it to a standalone figure; branca never compiles it as a Jinja template."""
+
+    _template = Template("{% macro script(this, kwargs) %}{{ this.script() }}{% endmacro %}")
+
+    def script(self) -> str:
+        raise NotImplementedError
+
+    def render(self, **kwargs) -> None:
+        self.get_root().script.add_child(Script(self.script()), name=self.get_name())
+
+
+class ContextLayer(FinishedScript):
     """The context countries (land, borders, a tooltip with the name, a highlight on hover) as one Leaflet GeoJSON
     layer. The same for every run of a page, so its script is built from cached GeoJSON text and added to the
     figure without going through Jinja."""
 
-    _template = Template("{% macro script(this, kwargs) %}{{ this.script() }}{% endmacro %}")
 
     def __init__(self, data_json: str, *, fill_opacity: float):
         super().__init__()
@@ -257,9 +269,6 @@ class ContextLayer(MacroElement):
             f"layer.on({{mouseover: function (e) {{ e.target.setStyle({json.dumps(self.highlight)}); }}, "
             f"mouseout: function (e) {{ {name}.resetStyle(e.target); }}}}); }}}}).addTo({parent});"
         )
-
-    def render(self, **kwargs) -> None:
-        self.get_root().script.add_child(Script(self.script()), name=self.get_name())
 
 
 def context_json(boundaries: gpd.GeoDataFrame, excluded: frozenset) -> str:
@@ -298,12 +307,11 @@ def physical_json(physical: gpd.GeoDataFrame) -> str:
     return text.replace("</", "<\\/")
 
 
-class PhysicalLayer(MacroElement):
+class PhysicalLayer(FinishedScript):
     """Lakes (filled as sea) and rivers (thin blue lines) over the countries, under the labels, not interactive.
     Its script is finished text (streamlit-folium takes it from the ``script`` macro; `render` adds it to a
     standalone figure)."""
 
-    _template = Template("{% macro script(this, kwargs) %}{{ this.script() }}{% endmacro %}")
 
     def __init__(self, data_json: str):
         super().__init__()
@@ -320,6 +328,3 @@ class PhysicalLayer(MacroElement):
             f": {{color: '{styles.RIVER}', weight: 0.6, fillColor: '{styles.SEA}', fillOpacity: 1}}; }}}})"
             f".addTo({m}); }})();"
         )
-
-    def render(self, **kwargs) -> None:
-        self.get_root().script.add_child(Script(self.script()), name=self.get_name())

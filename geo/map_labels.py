@@ -6,10 +6,7 @@ from __future__ import annotations
 
 import json
 
-from branca.element import MacroElement
-from folium.template import Template
-
-from geo.leaflet import Script
+from geo.leaflet import FinishedScript
 from geo.text import escape_text
 
 
@@ -67,12 +64,11 @@ _LABELS_JS = """
 """
 
 
-class LabelLayer(MacroElement):
+class LabelLayer(FinishedScript):
     """The base map's place names (`labels_json`), in a pane of their own above the shapes; they never take
     clicks or keyboard focus, and give way by priority where they would overlap (names the page's layer adds, such
     as transport nodes, take part too). It also keeps the map's shapes out of the tab order."""
 
-    _template = Template("{% macro script(this, kwargs) %}{{ this.script() }}{% endmacro %}")
 
     def __init__(self, data_json: str):
         super().__init__()
@@ -82,15 +78,11 @@ class LabelLayer(MacroElement):
     def script(self) -> str:
         return _LABELS_JS % (self._parent.get_name(), self.data_json)
 
-    def render(self, **kwargs) -> None:
-        self.get_root().script.add_child(Script(self.script()), name=self.get_name())
 
-
-class GroupLabels(MacroElement):
+class GroupLabels(FinishedScript):
     """Names that belong to a page's layer (transport nodes, line ends), added to that layer so they come and go
     with it; drawn and decluttered like the base map's (`LabelLayer`). `rows` as `labels_json` makes them."""
 
-    _template = Template("{% macro script(this, kwargs) %}{{ this.script() }}{% endmacro %}")
 
     def __init__(self, data_json: str):
         super().__init__()
@@ -105,6 +97,3 @@ class GroupLabels(MacroElement):
             "+ r[3] + '\" data-p=\"' + r[4] + '\" data-z=\"' + r[5] + '\">' + r[2] + '</span>'})})"
             f".addTo({group}); }});"
         )
-
-    def render(self, **kwargs) -> None:
-        self.get_root().script.add_child(Script(self.script()), name=self.get_name())

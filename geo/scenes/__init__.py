@@ -68,18 +68,6 @@ class Scene:
     historic_lakes: bool = False
     """Whether the slide image draws historic lake outlines (the Aral Sea of the late 1950s)."""
 
-    def source_line(self, atlas: Atlas, limit: int = 4) -> str:
-        """Return a one-line credit of the sources behind the scene (publishers, most cited first)."""
-        table = atlas.sources.set_index("id")
-        counts: dict[str, int] = {}
-        for sid in self.sources:
-            if sid in table.index:
-                publisher = table.at[sid, "publisher"] or table.at[sid, "title"]
-                counts[publisher] = counts.get(publisher, 0) + 1
-        ranked = sorted(counts, key=lambda p: (-counts[p], p))
-        shown = "; ".join(ranked[:limit]) + (f"; and {len(ranked) - limit} more" if len(ranked) > limit else "")
-        return f"Sources: {shown or 'none'} ({len(set(self.sources))} sources). Data version {atlas.version}."
-
 
 INDICATOR_PAGES = ("overview", "membership")
 """Pages whose countries an uploaded indicator can colour."""
