@@ -100,17 +100,19 @@ def sources_panel(a: Atlas, ids: str | list[str]) -> None:
         st.markdown(links)
 
 
-def map_section(a: Atlas, scene):
+def map_section(a: Atlas, scene, *, over_map=None):
     """The map column of a page beside a details column: the scene's base map with its layer added in place, the
     map downloads (HTML, PNG, SVG) and the boundary notice under it. Returns (what the map reported, the details
     column).
 
     In presentation mode it is the presenter's screen instead: the bar (story step or story menu, the scene's
     one-line summary, Exit), the map as tall as the screen allows, and one line of boundary credit; the details
-    column still runs but is hidden."""
+    column still runs but is hidden. `over_map()`, if given, draws what lies over the top of the map (play)."""
     large = presenting()  # read now: the downloads build the map later, outside this run
     if large:
         presentation_bar(scene.page, a, summary=scene.summary)
+        if over_map:
+            over_map()
         returned = show_map(lambda: scene_base(a, scene, large_text=True), lambda: scene_layer(scene), page=scene.page)
         with st.container(key="atlas-present-foot"):
             st.caption(f"{ATTRIBUTION_TEXT} Boundaries imply no opinion on the legal status of any territory. "
@@ -118,6 +120,8 @@ def map_section(a: Atlas, scene):
         return returned, controls("details")
     left, right = st.columns([5, 2], gap="medium")
     with left:
+        if over_map:
+            over_map()
         returned = show_map(lambda: scene_base(a, scene, large_text=large), lambda: scene_layer(scene),
                             page=scene.page)
         image_downloads(a, scene)

@@ -14,6 +14,7 @@ from geo.styles import COMPARE_STYLES, status_label
 from geo.text import md_escape
 from pages import _ui as ui
 from pages import _view as view
+from pages._play import play_bar, speed_choice, take_frame
 from pages._widgets import basemap_select, event_date_slider, find_box, page_intro
 
 TIMELINE_START = dt.date(1991, 1, 1)  # the focus states' independence; earlier events still count as of later dates
@@ -32,12 +33,14 @@ with st.sidebar:
     if view_name == "compare":
         st.multiselect("Organisations to compare", bodies["id"].tolist(), format_func=short.get, key="membership_compare")
         st.radio("Counts as taking part", list(vocab.COUNT_AS), format_func=vocab.COUNT_AS.get, key="membership_count_as")
+    speed_choice("membership")
     find_box(a, "membership")
     basemap_select("membership")
     mine = ui.indicator_upload(a, "membership")
     view.presentation_switch()
     view.story_picker(a)
 
+take_frame("membership", "membership_date")
 with view.controls("date"):
     as_of, events = event_date_slider(a, "membership", start=TIMELINE_START)
 iso3 = view.selection("membership", lambda lat, lon: country_at(a.boundaries, lat, lon))
@@ -45,7 +48,7 @@ scene = build_scene(a, "membership", {**view.widget_values("membership"), "sel":
 for notice in scene.notices:
     st.info(md_escape(notice))
 facts = scene.facts
-clicked, right = ui.map_section(a, scene)
+clicked, right = ui.map_section(a, scene, over_map=lambda: play_bar(a, "membership", date_key="membership_date", start=TIMELINE_START))
 iso3 = view.selection("membership", lambda lat, lon: country_at(a.boundaries, lat, lon), clicked)
 
 with right:

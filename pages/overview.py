@@ -13,6 +13,7 @@ from geo.scenes import build_scene
 from geo.styles import status_label
 from geo.text import for_readers
 from geo.views import CONSULTATIVE as BODY
+from pages._play import play_bar, speed_choice, take_frame
 from pages._ui import (
     atlas,
     indicator_upload,
@@ -30,9 +31,11 @@ a = atlas()
 begin("overview", a)
 body_name = a.body_names().get(BODY, BODY)
 
+take_frame("overview", "overview_as_of")
 with st.sidebar:
     as_of = st.date_input("As of", min_value=dt.date(2017, 1, 1), max_value=dt.date(2035, 12, 31), format="YYYY-MM-DD",
                           key="overview_as_of")
+    speed_choice("overview")
     find_box(a, "overview")
     basemap_select("overview")
     mine = indicator_upload(a, "overview")
@@ -48,7 +51,7 @@ iso3 = selection("overview", lambda lat, lon: country_at(a.boundaries, lat, lon)
 scene = build_scene(a, "overview", {**widget_values("overview"), "sel": iso3}, indicator=mine)
 meetings = scene.facts.meetings
 
-clicked, right = map_section(a, scene)
+clicked, right = map_section(a, scene, over_map=lambda: play_bar(a, "overview", date_key="overview_as_of"))
 iso3 = selection("overview", lambda lat, lon: country_at(a.boundaries, lat, lon), clicked)
 with right:
     st.subheader(f"The format on {as_of.isoformat()}")
