@@ -19,7 +19,7 @@ import streamlit as st
 from geo.load import Atlas
 from geo.play import PLAY_SPEEDS, PlayFrame, frame_caption, next_frame, play_frames, previous_frame
 from geo.text import md_escape
-from pages._view import widget_values
+from pages._view import presenting, widget_values
 
 TICK_SECONDS = 0.5
 """How often the playing fragment looks at the clock."""
@@ -106,9 +106,15 @@ def play_bar(a: Atlas, page: str, *, date_key: str, start: dt.date | None = None
     if playing(page) and day != st.session_state.get(_state(page, "frame")):
         st.session_state[_state(page, "")] = False  # the date was changed otherwise: the reader takes over
     on = playing(page)
-    st.html(_PLAY_CSS)
-    st.html(_PLAY_KEYS_JS, unsafe_allow_javascript=True)
-    with st.container(key="atlas-play"), st.container(key="atlas-play-panel"):
+    with st.container(key="atlas-play"):  # no height: nothing in it moves the map
+        gap = "0.35rem" if presenting() else "1rem"  # the gap before the map, as presentation mode sets it
+        st.html(_PLAY_CSS.replace("GAP", gap))
+        st.html(_PLAY_KEYS_JS, unsafe_allow_javascript=True)
+        _panel(page, date_key, frames, day, on)
+
+
+def _panel(page: str, date_key: str, frames: list[PlayFrame], day: dt.date, on: bool) -> None:
+    with st.container(key="atlas-play-panel"):
         with st.container(horizontal=True, key="atlas-play-buttons", gap="small"):
             st.button("◀", key=f"{page}_play_prev", help="Previous event", on_click=_step,
                       args=(page, date_key, frames, -1), disabled=previous_frame(frames, day) is None)
@@ -122,13 +128,14 @@ def play_bar(a: Atlas, page: str, *, date_key: str, start: dt.date | None = None
 
 
 _PLAY_CSS = """<style>
-.st-key-atlas-play {position: relative; z-index: 5; height: 0; overflow: visible; pointer-events: none;
-  margin-bottom: -1rem;}
+.st-key-atlas-play {position: relative; z-index: 5; height: 0 !important; gap: 0 !important; overflow: visible;
+  pointer-events: none;}
+[data-testid="stLayoutWrapper"]:has(> .st-key-atlas-play) {margin-bottom: calc(-1 * GAP); height: 0;}
 .st-key-atlas-play-panel {position: absolute; top: 0.6rem; left: 3.4rem; max-width: min(44rem, calc(100% - 18rem));
   width: fit-content; background: rgba(255, 255, 255, 0.94); border: 1px solid #8a8a8a; border-radius: 0.5rem;
   padding: 0.35rem 0.75rem 0.45rem 0.5rem; gap: 0.2rem; pointer-events: auto;
   box-shadow: 0 1px 4px rgba(0, 0, 0, 0.25);}
-.st-key-atlas-play-panel [data-testid="stMarkdownContainer"] p {font-size: 1.15rem; line-height: 1.35; margin: 0;
+.st-key-atlas-play-panel [data-testid="stMarkdownContainer"] p {font-size: 1.3rem; line-height: 1.35; margin: 0;
   color: #111111;}
 .st-key-atlas-play-buttons button {min-height: 2rem; padding: 0.1rem 0.7rem;}
 </style>"""

@@ -77,7 +77,7 @@ def presentation_switch() -> None:
     st.toggle("Presentation mode", key="present", help="Hide controls, give the map the screen, enlarge text")
 
 
-PRESENT_RESERVED_PX = 235
+PRESENT_RESERVED_PX = 250
 """Height of what a presentation screen shows besides the map: the title, the bar, the source line, margins."""
 CONTROLS = "atlas-controls"
 """Key prefix of containers that hold controls and details: hidden (yet still run) in presentation mode."""
