@@ -107,7 +107,7 @@ def country_energy_card(atlas: Atlas, lines: pd.DataFrame, iso3: str) -> Card:
 
 
 def water_card(atlas: Atlas, item: str) -> Card | None:
-    """The card of a water feature or of a river or lake (by id), or None if `item` is neither."""
+    """The card of a water feature, a river or lake, or a body that shares water (by id), or None."""
     features = atlas.water_features.set_index("id")
     if item in features.index:
         r = features.loc[item]
@@ -117,6 +117,13 @@ def water_card(atlas: Atlas, item: str) -> Card | None:
                  ("Capacity", coop.capacity_text(r)), ("River", r["river"] or NOT_RECORDED),
                  ("Opened", r["opened"] or NOT_RECORDED)]
         return Card(r["name"], lines, captions=[r["note"]] if r["note"] else [], sources=r["sources"])
+    bodies = coop.water_bodies(atlas).set_index("id")
+    if item in bodies.index:
+        r = bodies.loc[item]
+        return Card(f"{r['name']} ({r['body']})", [("Waters", r["about"]), ("Kind", r["kind"]),
+                                                   ("Founded or signed", r["founded"]), ("Members today", r["members"]),
+                                                   ("Other participants today", r["others"])],
+                    captions=[r["note"]] if r["note"] else [], sources=r["sources"])
     physical = coop.physical_countries(atlas).set_index("id")
     if item in physical.index:
         r = physical.loc[item]

@@ -178,9 +178,10 @@ def five_plus_three(atlas: Atlas) -> list[str]:
 
 
 def _cooperation_sel(atlas: Atlas) -> list[str]:
-    """What a click on the Cooperation page selects: a water feature, a river or lake, a border, a country."""
+    """What the Cooperation page selects (by a click or its Find box): a water feature, a river or lake, a border, a
+    country, or a body (those that share water have a card)."""
     borders = [f"{a}-{b}" for a, b in zip(atlas.borders["iso3_a"], atlas.borders["iso3_b"])]
-    return [*atlas.water_features["id"], *atlas.physical["id"], *borders, *atlas.countries["iso3"]]
+    return [*atlas.water_features["id"], *atlas.physical["id"], *borders, *atlas.countries["iso3"], *atlas.bodies["id"]]
 
 
 def _cooperation_defaults(atlas: Atlas, today: dt.date) -> dict:

@@ -104,6 +104,8 @@ def find_box(a: Atlas, page: str) -> None:
         if index is None:
             return
         target = targets[index]
+        for name, value in target.also:  # the view that shows it (a border: the borders view)
+            st.session_state[keys[name]] = value
         if target.param == "sel":
             st.session_state[f"_sel_{page}"] = target.value
         elif keys.get(target.param):

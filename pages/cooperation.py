@@ -11,7 +11,7 @@ from geo.text import md_escape
 from geo.views import five_plus_three
 from pages._ui import atlas, download_buttons, map_section, sources_panel, view_downloads
 from pages._view import begin, finish, link_box, presentation_switch, presenting, selection, story_picker, widget_values
-from pages._widgets import basemap_select, metrics, page_intro, show_card
+from pages._widgets import basemap_select, find_box, metrics, page_intro, show_card
 
 QUESTIONS = {
     "water": "Who manages the Aral Sea basin, and who sits on the bodies that share water?",
@@ -32,6 +32,7 @@ with st.sidebar:
                          key="cooperation_view")
     if view_name == "people":
         st.selectbox("Citizen of", five_plus_three(a), format_func=lambda c: names.get(c, c), key="cooperation_country")
+    find_box(a, "cooperation")
     basemap_select("cooperation")
     presentation_switch()
     story_picker(a)

@@ -125,3 +125,40 @@ def test_air_links_filtered_by_city(atlas):
     baku = build_scene(atlas, "transport", {"air": True, "city": ["Baku"]}).layers["air_links"]
     assert 0 < len(baku) < len(every)
     assert all("Baku" in (o, d) for o, d in zip(baku["origin_city"], baku["destination_city"]))
+
+
+@pytest.mark.parametrize("label, sel, view, card", [
+    ("Armenia–Azerbaijan (land border)", "ARM-AZE", "borders", "Armenia–Azerbaijan"),
+    ("Amu Darya (river)", "amu-darya", "water", "Amu Darya"),
+    ("Aral Sea (lake)", "aral-sea", "water", "Aral Sea"),
+    ("Toktogul dam and hydropower plant (hydropower plant)", "toktogul", "water", "Toktogul"),
+])
+def test_find_on_cooperation_selects_outlines_and_goes_there_in_the_view_that_shows_it(label, sel, view, card,
+                                                                                       monkeypatch, run_page):
+    import json
+
+    monkeypatch.delenv("ATLAS_DATA_DIR", raising=False)
+    at = run_page("pages/cooperation.py", {"view": "people"})
+    box = at.selectbox(key="cooperation_find")
+    box.set_value(box.options.index(label)).run()
+    assert not at.exception and at.session_state["_sel_cooperation"] == sel
+    assert at.session_state["cooperation_view"] == view  # the view that shows it
+    query = at.query_params
+    assert query["sel"] == sel and query["view"] == view and {"lat", "lon", "z"} <= set(query.keys())
+    assert 3 <= float(query["z"]) <= 8
+    layer = next(json.loads(e.proto.json_args)["feature_group"] for e in at.get("component_instance")
+                 if e.proto.component_name == "streamlit_folium.st_folium")
+    assert "atlas-selected" in layer  # outlined on the map
+    assert any(card in h.value for h in at.subheader)  # its card
+
+
+def test_find_on_cooperation_offers_the_bodies_that_share_water_with_their_card(atlas):
+    from geo.cards import water_card
+    from geo.search import search_targets
+
+    targets = {t.value: t for t in search_targets(atlas, "cooperation")}
+    icwc = targets["icwc"]
+    assert "ICWC" in icwc.label and icwc.also == (("view", "water"),) and 62 < icwc.lon < 72 and icwc.zoom >= 4
+    assert "Members today" in dict(water_card(atlas, "icwc").lines)
+    assert {"ARM-AZE", "amu-darya", "aral-sea-late-1950s", "toktogul", "tehran_convention", "GEO"} <= set(targets)
+    assert "lake-geneva" not in targets  # far from the focus countries

@@ -14,7 +14,7 @@ from geo import styles, vocab
 from geo.energy import latest_indicator
 from geo.export import Filters, export_frame
 from geo.load import Atlas
-from geo.scenes import Frame, Scene, ids
+from geo.scenes import Frame, Scene, ids, selected
 from geo.scenes.energy import value_tip
 from geo.scenes.transport import air_tip
 
@@ -159,11 +159,35 @@ def _people(atlas: Atlas, v: dict, focus: tuple[str, ...]):
 VIEWS = {"water": _water, "borders": _borders, "people": _people}
 
 
+def _selection(atlas: Atlas, sel: object) -> list[mk.Mark]:
+    """The selection outlined: a water work (a ring), a river, a lake's shore, a border, the focus countries that
+    sit on a body sharing water, or a country."""
+    if not sel:
+        return []
+    points = coop.water_points(atlas)
+    if sel in set(points["id"]):
+        return selected(atlas, sel, points=_placed(points))
+    water, borders = coop.physical_countries(atlas), coop.border_lines(atlas)
+    things = pd.concat([water[["id", "geometry"]], borders.loc[borders.geometry.notna(), ["id", "geometry"]]])
+    if sel in set(things["id"]):
+        shapes = gpd.GeoDataFrame(things[things["id"] == sel], geometry="geometry", crs="EPSG:4326")
+        lines = shapes.assign(geometry=[g.boundary if g.geom_type.endswith("Polygon") else g for g in shapes.geometry])
+        return selected(atlas, sel, lines=lines)
+    if sel in set(coop.water_bodies(atlas)["id"]):
+        focus = set(atlas.focus_iso3())
+        members = atlas.boundaries[atlas.boundaries["iso3"].isin(
+            {c for c in atlas.memberships.loc[atlas.memberships["body"] == sel, "iso3"] if c in focus})]
+        outline = gpd.GeoDataFrame(geometry=list(members.geometry.boundary), crs="EPSG:4326")
+        return [mk.Highlight(outline, styles.SELECTED, selection=True)] if len(outline) else []
+    return selected(atlas, sel)
+
+
 def build(atlas: Atlas, v: dict) -> Scene:
     """Return the Cooperation page's scene for the view `v` (``view``: water, borders or people; ``country``: the
     citizen's country of the people view)."""
     focus = tuple(atlas.focus_iso3())
     title, marks, layers, sources, facts = VIEWS[v["view"]](atlas, v, focus)
+    marks = [*marks[:-1], *_selection(atlas, v.get("sel")), marks[-1]]  # over the layers, under the legend
     # the same frame for every view: the base map stays the same and a change of view updates it in place
     return Scene("cooperation", title, v, marks, layers, sources, Frame(focus, focus), facts=facts,
                  summary=facts.answer)
