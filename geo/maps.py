@@ -24,6 +24,7 @@ from geo.leaflet import (
     AtlasMap,
     Attribution,
     ContextLayer,
+    FinishedScript,
     GeoJsonLayer,
     Legend,
     PhysicalLayer,
@@ -68,6 +69,7 @@ def base_map(
     zoom: int = DEFAULT_ZOOM,
     fit_iso3: Iterable[str] = (),
     fit_bounds: tuple[float, float, float, float] | None = None,
+    core_bounds: tuple[float, float, float, float] | None = None,
     large_text: bool = False,
 ) -> folium.Map:
     """Return the static part of a page map: basemap, context countries, attribution, offline assets.
@@ -89,6 +91,10 @@ def base_map(
         If given, the initial view fits these countries (overrides `center` and `zoom`).
     fit_bounds : (west, south, east, north), optional
         If given, the initial view fits this box in degrees (overrides `fit_iso3`).
+    core_bounds : (west, south, east, north), optional
+        With `fit_bounds`, on the plain basemap: where the whole box would leave background beyond the stage (the
+        boundaries' box) in view, the first view centres on this core instead, just close enough that the stage
+        fills the map (`StageFill`).
     large_text : bool
         Larger legend and tooltips, for presenting on a screen.
     """
@@ -139,8 +145,57 @@ def base_map(
     if fit_bounds is not None:
         west, south, east, north = (round(float(x), 2) for x in fit_bounds)
         legends = LEGEND_WIDTH_LARGE_PX if large_text else LEGEND_WIDTH_PX  # legends sit on the right: keep it free
-        m.fit_bounds([[south, west], [north, east]], padding_top_left=(8, 8), padding_bottom_right=(legends + 12, 8))
+        padding = {"padding_top_left": (8, 8), "padding_bottom_right": (legends + 12, 8)}
+        if core_bounds is not None and choice.offline:  # tiles go on beyond the stage: nothing to hide there
+            core = [[core_bounds[1], core_bounds[0]], [core_bounds[3], core_bounds[2]]]
+            StageFill(m.stage_bounds, [[south, west], [north, east]], core, **padding).add_to(m)
+        else:
+            m.fit_bounds([[south, west], [north, east]], **padding)
     return localize(m)
+
+
+class StageFill(FinishedScript):
+    """The first view without background beyond the stage: fit `box` (as folium's ``fit_bounds``, with the same
+    paddings, but at once rather than animated) if the stage then covers the whole map; else centre on `core`,
+    at the least zoom at which the stage covers the map (Leaflet's ``getBoundsZoom(stage, inside=true)``) or
+    closer if the core fits closer; then pan inside the stage. Done again when the map is resized (presentation
+    mode sizes it) until the reader first touches the map; the reader may then zoom out freely, and a link's view
+    (which streamlit-folium applies after this) is kept as it is. Corners are [[south, west], [north, east]]."""
+
+    def __init__(self, stage: list[list[float]], box: list[list[float]], core: list[list[float]], *,
+                 padding_top_left: tuple[int, int], padding_bottom_right: tuple[int, int]):
+        super().__init__()
+        self.boxes = {name: [[round(float(x), 4) for x in corner] for corner in corners]
+                      for name, corners in (("stage", stage), ("box", box), ("core", core))}
+        self.padding = (list(padding_top_left), list(padding_bottom_right))
+
+    def script(self) -> str:
+        boxes = ", ".join(f"{name} = L.latLngBounds({corners})" for name, corners in self.boxes.items())
+        return (
+            "(function (map) {\n"
+            f"  var {boxes}, touched = false;\n"
+            f"  var topLeft = L.point({self.padding[0]}), bottomRight = L.point({self.padding[1]});\n"
+            "  function centre(b, zoom) {  // the map centre that puts b's centre mid-way between the paddings\n"
+            "    var sw = map.project(b.getSouthWest(), zoom), ne = map.project(b.getNorthEast(), zoom);\n"
+            "    return map.unproject(sw.add(ne).divideBy(2).add(bottomRight.subtract(topLeft).divideBy(2)), zoom);\n"
+            "  }\n"
+            "  function fill() {\n"
+            "    var size = map.getSize();\n"
+            "    if (touched || !size.x || !size.y) return;\n"
+            "    // a stage 1 % smaller each side: at the least zoom its edge would fall on the map's last pixel\n"
+            "    var least = map.getBoundsZoom(stage.pad(-0.01), true), padding = topLeft.add(bottomRight);\n"
+            "    var shown = box, zoom = map.getBoundsZoom(box, false, padding);\n"
+            "    if (zoom < least) { shown = core; zoom = Math.max(least, map.getBoundsZoom(core, false, padding)); }\n"
+            "    map.setView(centre(shown, zoom), zoom, {animate: false});\n"
+            "    map.panInsideBounds(stage, {animate: false});\n"
+            "  }\n"
+            "  ['mousedown', 'wheel', 'touchstart', 'keydown'].forEach(function (name) {\n"
+            "    map.getContainer().addEventListener(name, function () { touched = true; }, {passive: true});\n"
+            "  });\n"
+            "  fill();\n"
+            "  map.on('resize', fill);\n"
+            f"}})({self._parent.get_name()});\n"
+        )
 
 
 def draw_areas(fg: folium.FeatureGroup, mark: mk.Areas) -> None:
@@ -257,7 +312,7 @@ def scene_base(atlas: Atlas, scene, *, large_text: bool = False) -> folium.Map:
     """Return the base map of a scene: `base_map` with the scene's basemap, excluded and fitted countries."""
     f = scene.frame
     return base_map(atlas, basemap=scene.values.get("basemap", "plain"), large_text=large_text,
-                    exclude_iso3=f.exclude_iso3, fit_iso3=f.fit_iso3, fit_bounds=f.fit_bounds)
+                    exclude_iso3=f.exclude_iso3, fit_iso3=f.fit_iso3, fit_bounds=f.fit_bounds, core_bounds=f.core_bounds)
 
 
 def standalone_html(m: folium.Map, layer: folium.FeatureGroup | None = None, *, title: str = "C6 Atlas map") -> str:

@@ -26,12 +26,16 @@ from geo.views import DEFAULT_PAGE, PAGES, format_view, page_defaults, parse_vie
 
 @dataclass(frozen=True)
 class Frame:
-    """How a scene's map is framed: countries its own marks draw (left out of the context layer), and what the
-    first view fits (countries, or a box west, south, east, north in degrees)."""
+    """How a scene's map is framed: countries its own marks draw (left out of the context layer), what the
+    first view fits (countries, or a box west, south, east, north in degrees), and with `core_bounds` (a box
+    inside it) what the page's map shows first when the whole box would leave the background beyond the stage
+    in view: the map comes just close enough that the stage fills it, centred on the core (a box wider than the
+    stage is high does so on most screens). The slide image fits the whole box, cut to the stage."""
 
     exclude_iso3: tuple[str, ...] = ()
     fit_iso3: tuple[str, ...] = ()
     fit_bounds: tuple[float, float, float, float] | None = None
+    core_bounds: tuple[float, float, float, float] | None = None
 
 
 class Place(NamedTuple):

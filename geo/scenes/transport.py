@@ -17,7 +17,10 @@ from geo.scenes import Frame, Place, Scene, ids, in_words, selected
 from geo.transport import air_lines, filter_nodes, filter_routes, node_points, route_lines
 
 FRAMED_CORRIDORS = ("middle", "middle_southern", "cku")
-"""Corridors the first view fits (the comparisons reach Rotterdam and Shanghai)."""
+"""Corridors the first view fits (the comparisons reach Rotterdam and Shanghai). Their box, Prague to Xi'an, is
+too wide for most screens without showing the background beyond the stage, so the page's map then centres on the
+core (`Frame.core_bounds`): their nodes in the focus countries, Türkiye's border to China's, with the Caspian
+crossing in the middle; Europe and China are reached by panning."""
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,10 @@ def build(atlas: Atlas, v: dict) -> Scene:
                    *atlas.titr_volumes["sources"], *atlas.transit_times["sources"]])
     framed = lines_all[lines_all["corridor"].isin(FRAMED_CORRIDORS)]
     bounds = tuple(float(x) for x in framed.total_bounds)
+    ends = set(framed["from_node"]) | set(framed["to_node"])
+    core = node_points(atlas)
+    core = core[core["id"].isin(ends) & core["iso3"].isin(atlas.focus_iso3())]
+    core_bounds = (float(core["lon"].min()), float(core["lat"].min()), float(core["lon"].max()), float(core["lat"].max()))
     corridors = in_words(vocab.CORRIDOR, v["corridor"], "Middle Corridor and comparisons", lower=False)
     title = corridors + (f" · planned route {plan.total_km:,.0f} km" if plan else "")
     if plan is not None:
@@ -109,7 +116,8 @@ def build(atlas: Atlas, v: dict) -> Scene:
         by_mode = segments.groupby("mode")["length_km"].sum()
         summary = f"{len(segments)} segments: " + ", ".join(
             f"{by_mode[m]:,.0f} km by {vocab.MODE.label(m).lower()}" for m in vocab.MODE if m in by_mode.index)
-    return Scene("transport", title, v, marks, layers, sources, Frame(fit_bounds=bounds), notices,
+    frame = Frame(fit_bounds=bounds, core_bounds=core_bounds if len(core) else None)
+    return Scene("transport", title, v, marks, layers, sources, frame, notices,
                  TransportFacts(segments, nodes, lines_all, plan, legs, filters), summary, subtitle=_subtitle(atlas, v),
                  key_places=[Place(str(n), float(la), float(lo), _NODE_RANK.get(k, 1) if t != "true" else 0, True)
                              for n, la, lo, k, t in zip(nodes["name"], nodes["lat"], nodes["lon"], nodes["kind"],
