@@ -122,7 +122,7 @@ def _panel(page: str, date_key: str, frames: list[PlayFrame], day: dt.date, on: 
                       help="Step through the dated events (key: P)", disabled=not frames)
             st.button("▶", key=f"{page}_play_next", help="Next event", on_click=_step,
                       args=(page, date_key, frames, 1), disabled=next_frame(frames, day) is None)
-        st.markdown(f"**{md_escape(frame_caption(frames, day))}**")
+        st.container(key="atlas-play-caption").markdown(f"**{md_escape(frame_caption(frames, day))}**")
         if on:
             st.fragment(run_every=TICK_SECONDS)(_tick)(page, date_key, frames)
 
@@ -135,8 +135,8 @@ _PLAY_CSS = """<style>
   width: fit-content; background: rgba(255, 255, 255, 0.94); border: 1px solid #8a8a8a; border-radius: 0.5rem;
   padding: 0.35rem 0.75rem 0.45rem 0.5rem; gap: 0.2rem; pointer-events: auto;
   box-shadow: 0 1px 4px rgba(0, 0, 0, 0.25);}
-.st-key-atlas-play-panel [data-testid="stMarkdownContainer"] p {font-size: 1.3rem; line-height: 1.35; margin: 0;
-  color: #111111;}
+.st-key-atlas-play-caption p {font-size: 1.3rem; line-height: 1.35; margin: 0; color: #111111;}
+.st-key-atlas-play-caption [data-testid="stMarkdownContainer"] {margin-bottom: 0 !important;}
 .st-key-atlas-play-buttons button {min-height: 2rem; padding: 0.1rem 0.7rem;}
 </style>"""
 

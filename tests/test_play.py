@@ -116,7 +116,7 @@ def test_play_draws_frames_in_place_in_presentation_mode(browser, app_url):
     context = browser.new_context(viewport={"width": 1366, "height": 768})
     page = context.new_page()
     page.goto(f"{app_url}/?date=2018-01-01&present=1", wait_until="domcontentloaded")
-    caption = page.locator(".st-key-atlas-play-panel p").last
+    caption = page.locator(".st-key-atlas-play-caption p")
     expect(caption).to_contain_text("1 Jan 2018", timeout=60_000)
     expect(page.frame_locator(frame).locator(".atlas-legend").first).to_be_visible(timeout=60_000)
     wait_until_settled(page)
