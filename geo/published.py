@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from geo.errors import Problem
-from geo.lines import build_lines, measure_lines
-from geo.measure import SEA, add_parts
+from geo.lines import build_lines
+from geo.measure import SEA, add_parts, km_by_country
 from geo.text import number
 from geo.vocab import NOT_RECORDED
 
@@ -101,26 +101,27 @@ def computed_splits(atlas: Atlas, ids: Iterable[str]) -> dict[str, dict[str, flo
     segment_ids = wanted | {s for cell in named["segments"] for s in cell.split(";") if s}
     links = atlas.energy_links[atlas.energy_links["id"].isin(wanted)]
     segments = atlas.routes[atlas.routes["id"].isin(segment_ids)]
-    measured = [measure_lines(build_lines(links, atlas.energy_waypoints, key="link_id", traces=atlas.energy_traces),
-                              atlas.boundaries),
-                measure_lines(build_lines(segments, atlas.route_waypoints, key="route_id", ends=atlas.nodes),
-                              atlas.boundaries)]
-    out = {i: p for frame in measured for i, p in zip(frame["id"], frame["km_by_country"])}
+    drawn = [build_lines(links, atlas.energy_waypoints, key="link_id", traces=atlas.energy_traces),
+             build_lines(segments, atlas.route_waypoints, key="route_id", ends=atlas.nodes)]
+    out = {i: km_by_country(g, atlas.boundaries) if g is not None else {}  # as `geo.lines.measure_lines` splits it
+           for frame in drawn for i, g in zip(frame["id"], frame.geometry)}
     for route_id, cell in zip(named["id"], named["segments"]):
         out[route_id] = add_parts([out[s] for s in cell.split(";") if s])
     return out
 
 
 def published_km_problems(atlas: Atlas) -> list[Problem]:
-    """Check `published_km.csv` against the lines: an id in only one of the line files, a split that adds up to no more than the line's published length (allowing `ROUNDING_KM` a figure),
-    and only countries (or the sea) the line crosses as drawn. Every problem names the line."""
+    """Check `published_km.csv` against the lines: an id in only one of the line files, a split that adds up to
+    no more than the line's published length (allowing `ROUNDING_KM` a figure), and only countries (or the sea)
+    the line crosses as drawn. Every problem names the line."""
     published = atlas.published_km
     if not len(published):
         return []
     problems: list[Problem] = []
-    files = {"energy_links.csv": atlas.energy_links, "routes.csv": atlas.routes, "named_routes.csv": atlas.named_routes}
+    files = {"energy_links.csv": set(atlas.energy_links["id"]), "routes.csv": set(atlas.routes["id"]),
+             "named_routes.csv": set(atlas.named_routes["id"])}
     for row, line_id in enumerate(published["line_id"], start=1):
-        holders = [name for name, table in files.items() if line_id in set(table["id"])]
+        holders = [name for name, ids in files.items() if line_id in ids]
         if len(holders) > 1:
             problems.append(Problem(FILE, row, "line_id", line_id, f"the id of one line only ({' and '.join(holders)} "
                                                                      "both have it)"))
