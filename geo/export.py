@@ -184,7 +184,8 @@ LAYERS: dict[str, Layer] = {
     ),
     "sources": Layer("sources", "the sources table (no geometry)", (), _sources),
     "routes": Layer(
-        "routes", "transport segments through named waypoints (approximate lines) with geodesic km",
+        "routes", "transport segments through named waypoints (approximate lines) with geodesic km, by country "
+        "computed and published",
         ("corridor", "mode", "status", "iso3"), _routes, {"iso3": "segments crossing the country"},
         vocab.INFRA_STATUS.codes,
     ),
@@ -196,7 +197,7 @@ LAYERS: dict[str, Layer] = {
     ),
     "energy": Layer(
         "energy", "pipelines and power links through named waypoints or along a published trace (approximate "
-        "lines) with geodesic km",
+        "lines) with geodesic km, by country computed and published",
         ("commodity", "status", "iso3"), _energy, {"iso3": "links starting, ending or passing in the country"},
         vocab.ENERGY_STATUS.codes,
     ),
