@@ -66,8 +66,10 @@ MEMBERSHIP_STATUS = Vocabulary("status", {
     "guest_of_honour": "Guest of honour",
     "suspended": "Suspended / frozen",
     "former": "Former member",
+    "signatory": "Signatory",
 })
-"""Membership statuses of memberships.csv (an empty status means unknown)."""
+"""Membership statuses of memberships.csv (an empty status means unknown). ``signatory``: a state that signed a
+convention and is not (or not yet) a party to it."""
 NONE = "none"
 """Status of a country with no row in force for a body: not a participant."""
 UNKNOWN = "unknown"
