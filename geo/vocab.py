@@ -108,9 +108,9 @@ CORRIDOR = Vocabulary("corridor", {
     "cku": "China–Kyrgyzstan–Uzbekistan railway",
     "northern": "Northern corridor (via Russia)",
     "maritime": "Maritime route (via Suez)",
-    "zangezur": "Zangezur corridor and TRIPP (Azerbaijan–Nakhchivan–Türkiye)",
-    "north_south_east": "North–South corridor, eastern route (Kazakhstan–Turkmenistan–Iran)",
-    "bakhty": "Bakhty–Ayagoz railway (third Kazakhstan–China crossing)",
+    "zangezur": "Zangezur corridor and TRIPP",
+    "north_south_east": "Kazakhstan–Turkmenistan–Iran railway",
+    "bakhty": "Bakhty–Ayagoz railway",
     "trans_afghan": "Trans-Afghan railway",
 })
 TRANSIT_CORRIDOR = CORRIDOR.subset("middle", "northern", "maritime")
