@@ -164,11 +164,12 @@ STRAIGHT_FOR_A_REASON = {
 
 
 def _longest_step_km(line) -> float:
+    from itertools import pairwise
+
     from pyproj import Geod
 
     geod = Geod(ellps="WGS84")
-    coords = list(line.coords)
-    return max(geod.inv(x1, y1, x2, y2)[2] / 1000 for (x1, y1), (x2, y2) in zip(coords, coords[1:]))
+    return max(geod.inv(x1, y1, x2, y2)[2] / 1000 for (x1, y1), (x2, y2) in pairwise(line.coords))
 
 
 def test_no_straight_rail_or_road_step_over_300_km(shipped):
