@@ -51,6 +51,8 @@ from geo.views import PAGES as REGISTRY  # noqa: E402
 
 PAGES = tuple(REGISTRY)
 RUNS = 7
+PANS = 5
+TARGET_PAN_MS = 30.0
 TARGET_PAYLOAD = 300_000
 TARGET_WARM_MS = 150.0
 TARGET_RATIO = 0.25
@@ -95,6 +97,9 @@ def _filter_changes(page: str) -> list:
         modes = ["rail", "ferry", "sea", "road"]
         subsets = [list(c) for n in (3, 2) for c in itertools.combinations(modes, n)][:RUNS]
         return [("multiselect", "transport_mode", s) for s in subsets]
+    if page == "cooperation":
+        views = [("radio", "cooperation_view", v) for v in ("borders", "people")]
+        return views + [("selectbox", "cooperation_country", c) for c in ("ARM", "AZE", "GEO", "UZB", "TJK")]
     commodities = ["oil", "gas", "electricity"]
     subsets = [list(c) for n in (1, 2, 3) for c in itertools.combinations(commodities, n)][:RUNS]
     return [("multiselect", "energy_commodity", s) for s in reversed(subsets)]
@@ -133,11 +138,26 @@ def server_page(page: str) -> dict:
         getattr(at, kind)(key=key).set_value(value)
         warm.append(run(at))
     same = [run(at) for _ in range(3)]
-    return {"cold_ms": cold, "warm_ms": warm, "unchanged_ms": same, "payload": payload, "payload_after": _payload(at)}
+    pans = []
+    for step in range(PANS):  # the map reports a new centre and zoom, as after a pan or zoom in the browser
+        element = _map_element(at)
+        at.session_state[element.key] = {"last_object_clicked": None, "center": {"lat": 41.0 + step * 0.3, "lng": 58.0 + step * 0.4},
+                                         "zoom": 4 + step % 2}
+        pans.append(run(at))
+        lat = at.query_params.get("lat")
+        lat = lat[0] if isinstance(lat, list) else lat
+        if lat is None or abs(float(lat) - (41.0 + step * 0.3)) > 1e-3:
+            raise RuntimeError(f"{page}: the link did not follow the map after a pan: lat={lat!r}")
+    return {"cold_ms": cold, "warm_ms": warm, "unchanged_ms": same, "pan_ms": pans, "payload": payload,
+            "payload_after": _payload(at)}
+
+
+def _map_element(at):
+    return next(e for e in at.get("component_instance") if e.proto.component_name == "streamlit_folium.st_folium")
 
 
 def _payload(at) -> dict:
-    element = next(e for e in at.get("component_instance") if e.proto.component_name == "streamlit_folium.st_folium")
+    element = _map_element(at)
     args = json.loads(element.proto.json_args)
     total = len(element.proto.json_args.encode("utf-8"))
     layer = len((args.get("feature_group") or "").encode("utf-8"))
@@ -215,7 +235,7 @@ def baseline_offline_html(html_page: str) -> str:
 
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 DRAWN = {"overview": "path.atlas-focus", "membership": "path.atlas-focus", "transport": "path.atlas-line",
-         "energy": "path.atlas-line"}
+         "energy": "path.atlas-line", "cooperation": "path.atlas-focus"}
 
 
 def _change_filter(page, name: str) -> None:
@@ -228,6 +248,8 @@ def _change_filter(page, name: str) -> None:
     elif name == "membership":
         page.locator('[data-testid="stSelectbox"]').filter(has_text="Organisation").click()
         page.get_by_role("option", name="OTS · Organization of Turkic States").click()
+    elif name == "cooperation":
+        page.locator('[data-testid="stRadio"]').get_by_text("Borders and peace").click()
     else:
         label, option = ("Mode", "Ferry") if name == "transport" else ("Commodity", "Electricity")
         page.locator('[data-testid="stMultiSelect"]').filter(has_text=label).get_by_role(
