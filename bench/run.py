@@ -203,6 +203,9 @@ def baseline_page(page: str, boundaries_path: Path) -> tuple[float, str]:
         m = countries.explore(tooltip=["iso3"], tiles=None, color="#dddddd")
         lines = route_lines(atlas)[["id", "name", "mode", "status", "geometry"]]
         lines.explore(m=m, column="mode", tooltip=["name", "mode", "status"])
+    elif page == "cooperation":
+        m = countries.explore(tooltip=["iso3"], tiles=None, color="#dddddd")
+        atlas.physical[["name", "kind", "geometry"]].explore(m=m, column="kind", tooltip=["name", "kind"])
     else:
         from geo.energy import latest_indicator
 
@@ -459,14 +462,18 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    global PAGES  # noqa: PLW0603 - `--pages` sets the pages every measure in this module goes through
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium measures")
+    parser.add_argument("--pages", nargs="+", choices=PAGES, metavar="PAGE",
+                        help=f"measure only these pages (default: all of {', '.join(PAGES)})")
     parser.add_argument("--server-page", choices=PAGES, help=argparse.SUPPRESS)  # internal: one page, JSON out
     args = parser.parse_args(argv)
     if args.server_page:
         print(json.dumps(server_page(args.server_page)))
         return 0
 
+    PAGES = tuple(args.pages or PAGES)
     print("\n".join(machine()))
     server = measure_server()
     if server is None:
@@ -548,13 +555,14 @@ def report(server: dict, tenfold: dict, baseline: dict, browser: dict | None) ->
         s, b = server[page], baseline[page]
         warm, base_ms = _median(s["warm_ms"]), _median(b["ms"])
         rows.append([page, f"{s['cold_ms']:,.0f}", f"{warm:,.0f}", f"{_median(s['unchanged_ms']):,.0f}",
+                     f"{_median(s['pan_ms']):,.0f}",
                      f"{s['payload']['total'] / 1000:,.0f} KB ({s['payload']['base'] / 1000:,.0f} + "
                      f"{s['payload']['layer'] / 1000:,.0f})",
                      f"{base_ms:,.0f}", f"{b['payload'] / 1000:,.0f} KB",
                      f"{warm / base_ms:.2f}", f"{s['payload']['total'] / b['payload']:.2f}"])
     print("\nServer time (ms; cold = first run of a fresh process, in AppTest; warm = median of 7 filter changes to "
           "new values) and map payload")
-    print(_table(["page", "cold", "warm", "rerun, no change", "payload (base + layer)", "baseline run",
+    print(_table(["page", "cold", "warm", "rerun, no change", f"pan/zoom (median of {PANS})", "payload (base + layer)", "baseline run",
                   "baseline payload", "warm / baseline", "payload / baseline"], rows))
 
     rows = []
@@ -597,7 +605,8 @@ def report(server: dict, tenfold: dict, baseline: dict, browser: dict | None) ->
         warm = _median(s["warm_ms"])
         checks = {
             f"payload < {TARGET_PAYLOAD // 1000} KB": s["payload"]["total"] < TARGET_PAYLOAD,
-            f"warm < {TARGET_WARM_MS:.0f} ms": warm < TARGET_WARM_MS,
+            f"warm <= {TARGET_WARM_MS:.0f} ms": warm <= TARGET_WARM_MS,
+            f"pan/zoom <= {TARGET_PAN_MS:.0f} ms": _median(s["pan_ms"]) <= TARGET_PAN_MS,
             "payload <= 1/4 baseline": s["payload"]["total"] <= TARGET_RATIO * b["payload"],
             "warm <= 1/4 baseline": warm <= TARGET_RATIO * _median(b["ms"]),
             f"10× payload < {TARGET_PAYLOAD_10X // 1_000_000} MB": tenfold[page]["payload"]["total"] < TARGET_PAYLOAD_10X,
