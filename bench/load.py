@@ -1,6 +1,6 @@
 """C6 Atlas load test: many concurrent browser sessions on one server, on loopback only.
 
-    python bench/load.py                 # 20 sessions on a server it starts (about 8 minutes)
+    python bench/load.py                 # 20 sessions on a server it starts (about 6 minutes when quiet)
     python bench/load.py --sessions 30 --deadline 1200
     python bench/load.py --url http://127.0.0.1:8080 --pid 1234 5678   # a running server or proxy
 
