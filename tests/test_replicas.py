@@ -13,7 +13,6 @@ under CI=true, where a missing one is a failure.
 from __future__ import annotations
 
 import gzip
-import io
 import os
 import re
 import time
@@ -232,3 +231,32 @@ def test_a_reader_keeps_the_view_when_its_replica_dies(trial, browser):
     assert page.evaluate("window.__csp || []") == []
     assert watch.problems() == [], "\n".join(watch.problems())
     context.close()
+
+
+def test_the_configuration_for_several_machines_is_valid_and_matches_kubernetes(tmp_path):
+    """``--print-config`` writes a configuration HAProxy accepts, one server line per machine; the Kubernetes
+    manifest sends the same security headers and upload limit."""
+    import subprocess
+    import sys
+
+    from deploy.trial import REPO, haproxy_executable, max_upload_bytes
+
+    out = subprocess.run([sys.executable, str(REPO / "deploy" / "trial.py"), "--print-config", "--server", "10.0.0.11:8501",
+                          "--server", "10.0.0.12:8501", "--port", "80", "--stats-socket", str(tmp_path / "s.sock")],
+                         capture_output=True, text=True, check=True).stdout
+    assert "    server r1 10.0.0.11:8501 cookie r1\n    server r2 10.0.0.12:8501 cookie r2\n" in out
+    assert f"gt {max_upload_bytes()} }}" in out and "bind *:80" in out
+    if haproxy_executable():
+        config = tmp_path / "haproxy.cfg"
+        config.write_text(out, encoding="utf-8")
+        check = subprocess.run([haproxy_executable(), "-c", "-f", str(config)], check=False, capture_output=True,
+                               text=True)
+        assert check.returncode == 0, check.stdout + check.stderr
+    headers = {m.group(1): m.group(2) for m in re.finditer(r'http-response set-header ([\w-]+) "?(.+?)"?( if .*)?$', out, re.M)}
+    manifest = (REPO / "deploy" / "k8s.yaml").read_text(encoding="utf-8")  # read as text: no YAML library needed
+    for name in ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "X-Frame-Options"):
+        found = re.search(rf'^  {name}: "?(.+?)"?$', manifest, re.M)
+        assert found and found.group(1) == headers[name], name
+    assert f"proxy-body-size: {max_upload_bytes() // 1024 // 1024}m" in manifest
+    assert f"session-cookie-name: {COOKIE}" in manifest and "affinity: cookie" in manifest
+    assert len(re.findall(r"httpGet: \{path: /_stcore/health, port: http\}", manifest)) == 3
