@@ -301,7 +301,9 @@ def _interact(trial: Trial) -> None:
                 print(f"added {trial.add().name}")
             elif words[0] in ("kill", "restart") and len(words) == 2 and words[1] in trial.replicas:
                 getattr(trial, words[0])(words[1])
-                print(f"{words[0]}: {words[1]} done")
+                waited = trial.wait_state(words[1], "DOWN" if words[0] == "kill" else "UP")
+                print(f"{words[0]} {words[1]}: HAProxy saw it {'go' if words[0] == 'kill' else 'come back'} "
+                      f"after {waited:.1f} s")
             elif words[0] != "status":
                 print("commands: status, add, kill NAME, restart NAME, stop")
                 continue
@@ -339,7 +341,7 @@ def main(argv: list[str] | None = None) -> int:
         print("haproxy is not installed (apt-get install haproxy)", file=sys.stderr)
         return 2
     signal.signal(signal.SIGTERM, _stop_on_term)
-    print(f"starting {args.replicas} replicas and HAProxy ...", flush=True)
+    print(f"starting {args.replicas} replica{'s' if args.replicas != 1 else ''} and HAProxy ...", flush=True)
     try:
         with Trial(args.replicas, port=args.port, bind=args.bind) as trial:
             for name, state in trial.states().items():
