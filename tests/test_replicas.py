@@ -161,7 +161,7 @@ def _view_on_screen(page) -> dict:
     frame = page.frame_locator(MAP_FRAME)
     map_frame = next(f for f in page.frames if f.url.split("?")[0].endswith("st_folium/index.html"))
     zoom = map_frame.evaluate("Object.values(window).find(v => v && v._leaflet_id && v.getZoom).getZoom()")
-    query = parse_qs(urlsplit(page.url).query)
+    query = parse_qs(urlsplit(page.evaluate("location.href")).query)  # page.url can lag behind history.replaceState
     return {
         "query": {k: v for k, v in query.items() if k != "nav"},
         "card": page.get_by_role("heading", name="Kazakhstan").count() > 0,
@@ -177,9 +177,13 @@ def _open_view(page, url: str, timeout_ms: int = 60_000) -> None:
 
     page.goto(url, wait_until="domcontentloaded")
     expect(page.frame_locator(MAP_FRAME).locator("path.atlas-focus")).to_have_count(9, timeout=timeout_ms)
-    # Right after drawing, the map reports its position (a rerun that rewrites the address); wait for the view
-    # the link asked for, then for the page to be idle.
-    page.wait_for_function("() => /[?&]lat=42&lon=60&z=5(&|$)/.test(location.search)", timeout=timeout_ms)
+    # Right after drawing, the map reports its position (reruns that rewrite the address, for a moment with the
+    # page's default position, with or without a proxy); wait for the view the link asked for, then for the page
+    # to be idle.
+    try:
+        page.wait_for_function("() => /[?&]lat=42&lon=60&z=5(&|$)/.test(location.search)", timeout=timeout_ms)
+    except Exception as exc:
+        raise AssertionError(f"the map did not come back to the link's position: {page.evaluate('location.href')}") from exc
     wait_until_settled(page)
 
 
@@ -192,6 +196,7 @@ def test_a_reader_keeps_the_view_when_its_replica_dies(trial, browser):
     watch = watch_page(context, page)
     _open_view(page, f"{trial.url}{LINK}")
     before = _view_on_screen(page)
+    link = page.evaluate("location.href")  # the reader's link, as the address bar holds it
     assert before["card"] and "OTS" in before["legend"] and before["zoom"] == 5, before
     assert before["query"]["sel"] == ["KAZ"] and before["query"]["body"] == ["ots"], before
 
@@ -201,8 +206,8 @@ def test_a_reader_keeps_the_view_when_its_replica_dies(trial, browser):
     trial.kill(victim)
     killed = time.monotonic()
 
-    # The reader reloads its link: the same view, from the other replica, with no error and no traceback.
-    _open_view(page, page.url, timeout_ms=45_000)
+    # The reader opens its link again: the same view, from the other replica, with no error and no traceback.
+    _open_view(page, link, timeout_ms=45_000)
     back_after = time.monotonic() - killed
     assert {c["name"]: c["value"] for c in context.cookies()}[COOKIE] == survivor
     assert _view_on_screen(page) == before
@@ -229,7 +234,10 @@ def test_a_reader_keeps_the_view_when_its_replica_dies(trial, browser):
     reader.close()
 
     assert page.evaluate("window.__csp || []") == []
-    assert watch.problems() == [], "\n".join(watch.problems())
+    # The page's own reconnection attempts (health check, host config) that reopening the link cut short are not
+    # failures; anything else is.
+    problems = [p for p in watch.problems() if not ("/_stcore/" in p and "net::ERR_ABORTED" in p)]
+    assert problems == [], "\n".join(problems)
     context.close()
 
 
