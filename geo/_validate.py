@@ -105,6 +105,15 @@ def known_iso3(value: str, ctx: Context) -> str | None:
     return None if value in ctx.iso3 else "an ISO3 code listed in countries.csv"
 
 
+def known_iso3_or(*words: str) -> Check:
+    """Check that a value is an ISO3 code listed in countries.csv or one of `words` (e.g. ``sea``)."""
+
+    def check(value: str, ctx: Context) -> str | None:
+        return None if value in words or value in ctx.iso3 else f"an ISO3 code listed in countries.csv or {' or '.join(words)}"
+
+    return check
+
+
 def known_iso3_list(value: str, ctx: Context) -> str | None:
     bad = [item for item in split_list(value) if item not in ctx.iso3]
     return None if not bad else f"semicolon-separated ISO3 codes listed in countries.csv (unknown: {', '.join(bad)})"
@@ -122,11 +131,14 @@ def known_sources(value: str, ctx: Context) -> str | None:
     return None if not bad else f"source ids listed in sources.csv (unknown: {', '.join(bad)})"
 
 
-def known_id(table: str) -> Check:
-    """Check that a value is an id of another table (e.g. a segment's from_node in nodes.csv)."""
+def known_id(*tables: str) -> Check:
+    """Check that a value is an id of another table (e.g. a segment's from_node in nodes.csv), or of one of
+    several tables (a line of energy_links.csv, routes.csv or named_routes.csv)."""
 
     def check(value: str, ctx: Context) -> str | None:
-        return None if value in ctx.refs.get(table, ()) else f"an id listed in {table}"
+        if any(value in ctx.refs.get(table, ()) for table in tables):
+            return None
+        return f"an id listed in {', '.join(tables[:-1])} or {tables[-1]}" if len(tables) > 1 else f"an id listed in {tables[0]}"
 
     return check
 

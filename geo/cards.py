@@ -12,7 +12,7 @@ from geo import vocab
 from geo.energy import links_of_country
 from geo.lines import THROUGH_WAYPOINTS
 from geo.load import Atlas
-from geo.measure import SEA, format_parts
+from geo.published import compare
 from geo.text import number
 from geo.vocab import NOT_RECORDED
 
@@ -20,13 +20,15 @@ from geo.vocab import NOT_RECORDED
 @dataclass(frozen=True)
 class Card:
     """One selected thing: a title, lines of (label, text) (a label is shown in bold; "" for none), a `lead` line
-    in bold, captions (notes) and the sources behind it."""
+    in bold, a `table` in words (e.g. a line's km by country, published and computed), captions (notes) and the
+    sources behind it."""
 
     title: str
     lines: list[tuple[str, str]] = field(default_factory=list)
     lead: str = ""
     captions: list[str] = field(default_factory=list)
     sources: str = ""
+    table: pd.DataFrame | None = None
 
 
 def _capacity(row) -> str:
@@ -51,22 +53,23 @@ def node_card(atlas: Atlas, node_id: str) -> Card:
 def segment_card(atlas: Atlas, lines: pd.DataFrame, segment_id: str) -> Card:
     """The card of a transport segment (`lines`: `geo.transport.route_lines`)."""
     r = lines.set_index("id").loc[segment_id]
-    names = {**atlas.country_names(), SEA: "sea"}
+    names = atlas.country_names()
     published = f"{r['published_length_km']:,.1f} km" if pd.notna(r["published_length_km"]) else "none"
     line = (f"{vocab.MODE.label(r['mode'])} · {vocab.CORRIDOR.label(r['corridor'])} · "
             f"{vocab.INFRA_STATUS.label(r['status'])}{_opened(r)} · {_capacity(r)}")
     return Card(
-        r["name"], [("", line), ("Km by country", format_parts(r["km_by_country"], names))],
+        r["name"], [("", line), ("Km by country", "published and computed")],
         lead=f"Geodesic length {r['length_km']:,.0f} km (approximate, through the waypoints) · published: {published}",
         captions=[f"Waypoints: {r['waypoints']}", *([r["note"]] if r["note"] else [])],
         sources=f"{r['sources']};{r['geometry_sources']}",
+        table=compare(r["published_km_by_country"], r["km_by_country"], names),
     )
 
 
 def energy_card(atlas: Atlas, lines: pd.DataFrame, link_id: str) -> Card:
     """The card of a pipeline or power link (`lines`: `geo.energy.energy_lines`)."""
     r = lines.set_index("id").loc[link_id]
-    names = {**atlas.country_names(), SEA: "sea"}
+    names = atlas.country_names()
     capacity = number(r["capacity"], r["capacity_unit"], missing="unknown")
     published = f"{r['published_length_km']:,.0f} km" if pd.notna(r["published_length_km"]) else "none"
     head = (f"{vocab.COMMODITY.label(r['commodity'])} {vocab.ENERGY_KIND.label(r['kind']).lower()} · "
@@ -79,10 +82,11 @@ def energy_card(atlas: Atlas, lines: pd.DataFrame, link_id: str) -> Card:
                  f"{r['waypoint_offset_km']:,.1f} km from the drawn line).")
     return Card(
         r["name"], [("", head), ("", f"Capacity: {capacity} · operator: {r['operator'] or 'unknown'}"),
-                    ("Km by country", format_parts(r["km_by_country"], names))],
+                    ("Km by country", "published and computed")],
         lead=f"Length: published {published} · computed {r['length_km']:,.0f} km (geodesic along the drawn line)",
         captions=[drawn, *([r["note"]] if r["note"] else [])],
         sources=f"{r['sources']};{r['geometry_sources']}",
+        table=compare(r["published_km_by_country"], r["km_by_country"], names),
     )
 
 

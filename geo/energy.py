@@ -14,17 +14,18 @@ import pandas as pd
 
 from geo.lines import build_lines, filter_lines, measure_lines
 from geo.load import Atlas
+from geo.published import by_country_table, with_published
 
 
 def _energy_lines(atlas: Atlas) -> gpd.GeoDataFrame:
     lines = build_lines(atlas.energy_links, atlas.energy_waypoints, key="link_id", traces=atlas.energy_traces)
-    return measure_lines(lines, atlas.boundaries)
+    return with_published(measure_lines(lines, atlas.boundaries), atlas.published_km)
 
 
 def energy_lines(atlas: Atlas) -> gpd.GeoDataFrame:
     """Return every pipeline and power link as a measured line: the energy_links.csv columns plus waypoints,
-    geometry_sources, approximate, drawn_from, waypoint_offset_km, length_km, km_by_country, countries and
-    length_ratio. Computed once per atlas."""
+    geometry_sources, approximate, drawn_from, waypoint_offset_km, length_km, km_by_country, countries,
+    length_ratio and published_km_by_country (its sources added to ``sources``). Computed once per atlas."""
     return atlas.memo(("energy_lines",), lambda: _energy_lines(atlas))
 
 
@@ -50,6 +51,12 @@ def km_by_status(lines: gpd.GeoDataFrame) -> pd.DataFrame:
     """Return computed km by status: status, links, km."""
     grouped = lines.groupby("status", sort=False).agg(links=("id", "size"), km=("length_km", "sum"))
     return grouped.reset_index().assign(km=lambda f: f["km"].round())
+
+
+def published_by_country(lines: gpd.GeoDataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """Return the links of `lines` that have a published split, their km by country published and computed, in
+    words: Line, Country, Published km, Computed km ("not recorded" where no source gives a country's km)."""
+    return by_country_table(lines, names)
 
 
 def latest_indicator(atlas: Atlas, indicator: str, iso3: list[str]) -> pd.DataFrame:

@@ -25,6 +25,7 @@ from geo.formats import FORMATS
 from geo.joins import countries_with_cooperation
 from geo.load import Atlas
 from geo.memberships import in_force
+from geo.published import split_text
 from geo.vocab import NONE, UNKNOWN
 
 FILTER_HELP = {
@@ -117,12 +118,12 @@ def _sources(atlas: Atlas, f: Filters) -> pd.DataFrame:
 
 
 def _flatten(frame: pd.DataFrame) -> pd.DataFrame:
-    """Turn dict columns (km by country) into text so every format can hold them."""
+    """Turn dict columns (km by country, computed and published) into ``ISO3:km;...`` text so every format can
+    hold them (no published split: empty text)."""
     out = frame.copy()
-    if "km_by_country" in out.columns:
-        out["km_by_country"] = [
-            ";".join(f"{k}:{v}" for k, v in d.items()) if isinstance(d, dict) else d for d in out["km_by_country"]
-        ]
+    for column in ("km_by_country", "published_km_by_country"):
+        if column in out.columns:
+            out[column] = [split_text(d) if isinstance(d, dict) else d for d in out[column]]
     return out
 
 
@@ -131,8 +132,8 @@ def _routes(atlas: Atlas, f: Filters) -> gpd.GeoDataFrame:
 
     lines = filter_routes(route_lines(atlas), corridor=f.corridor, mode=f.mode, status=f.status, iso3=f.iso3)
     columns = ["id", "name", "corridor", "mode", "status", "opened", "capacity", "capacity_unit", "published_length_km",
-               "length_km", "length_ratio", "countries", "km_by_country", "from_node", "to_node", "waypoints",
-               "approximate", "note", "sources", "geometry_sources", "geometry"]
+               "length_km", "length_ratio", "countries", "km_by_country", "published_km_by_country", "from_node",
+               "to_node", "waypoints", "approximate", "note", "sources", "geometry_sources", "geometry"]
     return _flatten(lines[columns]).reset_index(drop=True)
 
 
@@ -161,9 +162,9 @@ def _energy(atlas: Atlas, f: Filters) -> gpd.GeoDataFrame:
 
     lines = filter_energy(energy_lines(atlas), commodity=f.commodity, status=f.status, iso3=f.iso3)
     columns = ["id", "name", "kind", "commodity", "status", "opened", "agreement_date", "capacity", "capacity_unit",
-               "published_length_km", "length_km", "length_ratio", "countries", "km_by_country", "operator",
-               "waypoints", "drawn_from", "waypoint_offset_km", "approximate", "note", "sources", "geometry_sources",
-               "geometry"]
+               "published_length_km", "length_km", "length_ratio", "countries", "km_by_country",
+               "published_km_by_country", "operator", "waypoints", "drawn_from", "waypoint_offset_km", "approximate",
+               "note", "sources", "geometry_sources", "geometry"]
     return _flatten(lines[columns]).reset_index(drop=True)
 
 
@@ -183,7 +184,8 @@ LAYERS: dict[str, Layer] = {
     ),
     "sources": Layer("sources", "the sources table (no geometry)", (), _sources),
     "routes": Layer(
-        "routes", "transport segments through named waypoints (approximate lines) with geodesic km",
+        "routes", "transport segments through named waypoints (approximate lines) with geodesic km, by country "
+        "computed and published",
         ("corridor", "mode", "status", "iso3"), _routes, {"iso3": "segments crossing the country"},
         vocab.INFRA_STATUS.codes,
     ),
@@ -195,7 +197,7 @@ LAYERS: dict[str, Layer] = {
     ),
     "energy": Layer(
         "energy", "pipelines and power links through named waypoints or along a published trace (approximate "
-        "lines) with geodesic km",
+        "lines) with geodesic km, by country computed and published",
         ("commodity", "status", "iso3"), _energy, {"iso3": "links starting, ending or passing in the country"},
         vocab.ENERGY_STATUS.codes,
     ),

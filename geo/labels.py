@@ -314,7 +314,8 @@ def place_specs(places, points, radii, base: float) -> list[LabelSpec]:
 
 def water_specs(physical, seas, frame, px_per_unit: float, base: float, *, historic: bool) -> list[LabelSpec]:
     """Labels of seas (`seas`: name, [(x, y)...] in the axes' coordinates), lakes by size, historic lake outlines when
-    drawn, and rivers whose visible course is long enough, after every country and place."""
+    drawn, and rivers whose visible course is long enough, after every country and place (the Caspian Sea before
+    border crossings)."""
     from shapely.geometry import Point
     from shapely.ops import polylabel
 
@@ -323,7 +324,9 @@ def water_specs(physical, seas, frame, px_per_unit: float, base: float, *, histo
     for name, points in seas:
         inside = [xy for xy in points if frame.contains(Point(*xy))]
         if inside:
-            specs.append(LabelSpec((name,), *inside[0], 3.0, "sea", 0.0, style=water, more=tuple(inside[1:])))
+            # The Caspian, which the corridors cross, is named before border crossings (as on the interactive map).
+            priority = 2.1 if name == "Caspian Sea" else 3.0
+            specs.append(LabelSpec((name,), *inside[0], priority, "sea", 0.0, style=water, more=tuple(inside[1:])))
     width = frame.bounds[2] - frame.bounds[0]
     for name, kind, period, geom in zip(physical["name"], physical["kind"], physical["period"], physical.geometry):
         visible = geom.intersection(frame)

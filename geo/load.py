@@ -26,6 +26,7 @@ from geo import vocab
 from geo.dates import partial_date_start
 from geo.errors import DataError, Problem
 from geo.files import read_boundaries, read_table
+from geo.published import published_km_problems
 from geo.tables import (
     AIR_LINKS,
     BODIES,
@@ -42,6 +43,7 @@ from geo.tables import (
     NAMED_ROUTES,
     NODES,
     PHYSICAL,
+    PUBLISHED_KM,
     ROUTE_WAYPOINTS,
     ROUTES,
     SOURCES,
@@ -183,6 +185,7 @@ class Atlas:
     borders: pd.DataFrame
     visas: pd.DataFrame
     events: pd.DataFrame
+    published_km: pd.DataFrame
     _memo: dict = field(default_factory=dict, compare=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
 
@@ -287,6 +290,9 @@ def load_atlas(path: str | os.PathLike[str] | None = None) -> Atlas:
         {**ctx.refs, "routes.csv": set(routes["id"]), "energy_links.csv": set(energy_links["id"])},
     )
     named_routes = read_table(folder, NAMED_ROUTES, ctx, problems)
+    ctx = v.Context(ctx.iso3, ctx.sources, ctx.bodies, {**ctx.refs, "named_routes.csv": set(named_routes["id"])})
+    published_km = read_table(folder, PUBLISHED_KM, ctx, problems)
+    problems.extend(_duplicate_keys(published_km, PUBLISHED_KM, ["line_id", "iso3"]))
     route_waypoints = read_table(folder, ROUTE_WAYPOINTS, ctx, problems)
     problems.extend(_duplicate_keys(route_waypoints, ROUTE_WAYPOINTS, ["route_id", "seq"]))
     energy_waypoints = read_table(folder, ENERGY_WAYPOINTS, ctx, problems)
@@ -337,8 +343,9 @@ def load_atlas(path: str | os.PathLike[str] | None = None) -> Atlas:
         borders=borders,
         visas=VISAS.typed(visas),
         events=EVENTS.typed(events),
+        published_km=PUBLISHED_KM.typed(published_km),
     )
-    story_problems = _story_views(atlas)
-    if story_problems:
-        raise DataError(story_problems)
+    problems = [*_story_views(atlas), *published_km_problems(atlas)]  # these need the tables loaded and valid
+    if problems:
+        raise DataError(problems)
     return atlas

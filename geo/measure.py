@@ -76,6 +76,16 @@ def countries_crossed(parts: dict[str, float]) -> list[str]:
     return [k for k in parts if k != SEA]
 
 
+def add_parts(parts: list[dict[str, float]]) -> dict[str, float]:
+    """Return the `km_by_country` of lines end to end (e.g. a named route's segments): their km added up by
+    country (and sea), rounded to 0.1 km, longest first."""
+    total: dict[str, float] = {}
+    for part in parts:
+        for key, km in part.items():
+            total[key] = total.get(key, 0.0) + km
+    return {k: round(v, 1) for k, v in sorted(total.items(), key=lambda kv: -kv[1])}
+
+
 def format_parts(parts: dict[str, float], names: dict[str, str] | None = None) -> str:
     """Return ``"Kazakhstan 1,234 km; sea 300 km"``-style text for a `km_by_country` result."""
     names = names or {}

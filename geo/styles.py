@@ -38,6 +38,7 @@ _STATUS_LOOKS = {
     "partner": ("#F0E442", "2 3"),
     "suspended": ("#D55E00", "6 3"),
     "former": ("#8a8a8a", "1 3"),
+    "signatory": ("#c6dbef", "6 2"),
     "none": ("#e9e6df", None),
     "unknown": ("#ffffff", "3 3"),
 }

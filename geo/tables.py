@@ -10,6 +10,7 @@ from __future__ import annotations
 from geo import _validate as v
 from geo import vocab
 from geo.dates import partial_date_start
+from geo.measure import SEA
 
 
 def _date_order(record: dict[str, str]) -> list[tuple[str | None, str | None, str]]:
@@ -371,13 +372,24 @@ EVENTS = v.TableSpec(
     row_checks=(_both_or_neither("lat", "lon"),),
 )
 """Dated milestones of peace, borders, water and people-to-people exchange, with their place where known."""
+PUBLISHED_KM = v.TableSpec(
+    "published_km.csv",
+    (
+        v.Column("line_id", v.known_id("energy_links.csv", "routes.csv", "named_routes.csv"), required=True),
+        v.Column("iso3", v.known_iso3_or(SEA), required=True),
+        v.Column("km", v.number(0.1, 40000), required=True),
+        v.Column("note", v.text),
+        v.Column("sources", v.known_sources, required=True),
+    ),
+)
+"""Published km of a line (energy link, segment or named route) in one country, or at sea, as a source gives it."""
 
 TABLE_SPECS: dict[str, v.TableSpec] = {
     spec.file: spec
     for spec in (
         SOURCES, COUNTRIES, BODIES, MEMBERSHIPS, MEETINGS, NODES, ROUTES, NAMED_ROUTES, ROUTE_WAYPOINTS, AIR_LINKS,
         TITR_VOLUMES, TRANSIT_TIMES, ENERGY_LINKS, ENERGY_WAYPOINTS, ENERGY_TRACES, INDICATORS, STORIES, PHYSICAL,
-        WATER_FEATURES, BORDERS, VISAS, EVENTS,
+        WATER_FEATURES, BORDERS, VISAS, EVENTS, PUBLISHED_KM,
     )
 }
 BOUNDARIES_FILE = "boundaries.geojson"

@@ -15,8 +15,9 @@ from shapely.geometry import LineString
 
 from geo.lines import build_lines, filter_lines, measure_lines
 from geo.load import Atlas
-from geo.measure import GEOD, distance_km
+from geo.measure import GEOD, add_parts, distance_km
 from geo.network import build_network
+from geo.published import by_country_table, with_published
 
 
 def node_points(atlas: Atlas) -> gpd.GeoDataFrame:
@@ -27,12 +28,13 @@ def node_points(atlas: Atlas) -> gpd.GeoDataFrame:
 
 def _route_lines(atlas: Atlas) -> gpd.GeoDataFrame:
     lines = build_lines(atlas.routes, atlas.route_waypoints, key="route_id", ends=atlas.nodes)
-    return measure_lines(lines, atlas.boundaries)
+    return with_published(measure_lines(lines, atlas.boundaries), atlas.published_km)
 
 
 def route_lines(atlas: Atlas) -> gpd.GeoDataFrame:
     """Return every route segment as a measured line: the routes.csv columns plus waypoints, geometry_sources,
-    approximate, length_km (geodesic), km_by_country, countries and length_ratio. Computed once per atlas."""
+    approximate, length_km (geodesic), km_by_country, countries, length_ratio and published_km_by_country (its
+    sources added to ``sources``). Computed once per atlas."""
     return atlas.memo(("route_lines",), lambda: _route_lines(atlas))
 
 
@@ -108,9 +110,18 @@ def published_vs_computed(lines: gpd.GeoDataFrame) -> pd.DataFrame:
     return with_published[["id", "name", "published_length_km", "length_km", "length_ratio"]].reset_index(drop=True)
 
 
+def published_lengths(atlas: Atlas, segments: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Return the segments of `segments` with a published length, then the named routes: id, name, kind
+    ("segment" or "named route"), published_length_km, length_km, length_ratio."""
+    columns = ["id", "name", "published_length_km", "length_km", "length_ratio"]
+    return pd.concat([published_vs_computed(segments).assign(kind="segment"),
+                      named_route_lengths(atlas)[columns].assign(kind="named route")], ignore_index=True)
+
+
 def named_route_lengths(atlas: Atlas) -> pd.DataFrame:
     """Return the named routes (e.g. the Baku–Tbilisi–Kars railway) with the computed length of their segments
-    next to the published one: id, name, segments, published_length_km, length_km, length_ratio, sources.
+    next to the published one: id, name, segments, published_length_km, length_km, length_ratio, km_by_country
+    (their segments' added up), published_km_by_country, note, sources (the published split's included).
     Computed once per loaded atlas (a copy is returned)."""
     return atlas.memo(("named_route_lengths",), lambda: _named_route_lengths(atlas)).copy()
 
@@ -118,11 +129,21 @@ def named_route_lengths(atlas: Atlas) -> pd.DataFrame:
 def _named_route_lengths(atlas: Atlas) -> pd.DataFrame:
     lines = route_lines(atlas).set_index("id")
     frame = atlas.named_routes.copy()
-    frame["length_km"] = [
-        round(sum(lines.at[s, "length_km"] for s in cell.split(";") if s), 1) for cell in frame["segments"]
-    ]
+    segments = [[s for s in cell.split(";") if s] for cell in frame["segments"]]
+    frame["length_km"] = [round(sum(lines.at[s, "length_km"] for s in ids), 1) for ids in segments]
     frame["length_ratio"] = (frame["length_km"] / frame["published_length_km"]).round(3)
-    return frame[["id", "name", "segments", "published_length_km", "length_km", "length_ratio", "note", "sources"]]
+    frame["km_by_country"] = [add_parts([lines.at[s, "km_by_country"] for s in ids]) for ids in segments]
+    frame = with_published(frame, atlas.published_km)
+    return frame[["id", "name", "segments", "published_length_km", "length_km", "length_ratio", "km_by_country",
+                  "published_km_by_country", "note", "sources"]]
+
+
+def published_by_country(atlas: Atlas, segments: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Return the named routes and the segments of `segments` that have a published split, with their km by
+    country published and computed, in words: Line, Country, Published km, Computed km."""
+    names = atlas.country_names()
+    return pd.concat([by_country_table(named_route_lengths(atlas), names), by_country_table(segments, names)],
+                     ignore_index=True)
 
 
 def nearest_feature(frame: gpd.GeoDataFrame, lat: float, lon: float, *, max_deg: float) -> str | None:
@@ -187,7 +208,8 @@ def _corridor_journeys(atlas: Atlas) -> pd.DataFrame:
 
 def tables_for_readers(atlas: Atlas, segments: gpd.GeoDataFrame) -> dict[str, pd.DataFrame]:
     """The Transport page's tables in words and numbers: km by corridor of `segments`, the corridors' journeys,
-    the published transit times and the TITR volumes."""
+    the published transit times, the TITR volumes, and the published lengths of the named routes and of
+    `segments` beside the computed ones, whole (``lengths``) and by country (``by country``)."""
     from geo import vocab
     from geo.text import for_readers
 
@@ -204,4 +226,8 @@ def tables_for_readers(atlas: Atlas, segments: gpd.GeoDataFrame) -> dict[str, pd
         "volumes": for_readers(atlas.titr_volumes, {
             "year": "Year", "cargo_mt": "Cargo (million tonnes)", "teu": "Containers (TEU)", "note": "Note",
             "sources": "Sources"}, digits=3),
+        "lengths": for_readers(published_lengths(atlas, segments), {
+            "name": "Line", "kind": "Kind", "published_length_km": "Published km", "length_km": "Computed km",
+            "length_ratio": "Computed / published"}, digits=3),
+        "by country": published_by_country(atlas, segments),
     }

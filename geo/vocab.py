@@ -66,8 +66,10 @@ MEMBERSHIP_STATUS = Vocabulary("status", {
     "guest_of_honour": "Guest of honour",
     "suspended": "Suspended / frozen",
     "former": "Former member",
+    "signatory": "Signatory",
 })
-"""Membership statuses of memberships.csv (an empty status means unknown)."""
+"""Membership statuses of memberships.csv (an empty status means unknown). ``signatory``: a state that signed a
+convention and is not (or not yet) a party to it."""
 NONE = "none"
 """Status of a country with no row in force for a body: not a participant."""
 UNKNOWN = "unknown"
@@ -106,6 +108,10 @@ CORRIDOR = Vocabulary("corridor", {
     "cku": "China–Kyrgyzstan–Uzbekistan railway",
     "northern": "Northern corridor (via Russia)",
     "maritime": "Maritime route (via Suez)",
+    "zangezur": "Zangezur corridor and TRIPP",
+    "north_south_east": "Kazakhstan–Turkmenistan–Iran railway",
+    "bakhty": "Bakhty–Ayagoz railway",
+    "trans_afghan": "Trans-Afghan railway",
 })
 TRANSIT_CORRIDOR = CORRIDOR.subset("middle", "northern", "maritime")
 MODE = Vocabulary("mode", {"rail": "Rail", "ferry": "Ferry", "sea": "Sea", "road": "Road"})

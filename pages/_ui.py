@@ -259,7 +259,8 @@ def download_buttons(build, *, layer: str, filters, key: str, label: str) -> Non
             key=f"{key}_{fmt}",
             on_click="ignore",
         )
-    st.code(command_for(layer, filters, "csv"), language="bash")
+    # wrapped, not a scroll box: a scrollable region must be reachable by keyboard (axe), and Streamlit's is not
+    st.code(command_for(layer, filters, "csv"), language="bash", wrap_lines=True)
 
 
 def styled_statuses(frame, status_columns: list[str], labels: dict[str, str]):

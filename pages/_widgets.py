@@ -23,13 +23,16 @@ def basemap_select(page: str) -> None:
 
 
 def show_card(a: Atlas, card: Card) -> None:
-    """Lay out a `geo.cards.Card`: title, bold lead, lines (labels in bold), captions, sources; all escaped."""
+    """Lay out a `geo.cards.Card`: title, bold lead, lines (labels in bold), its table, captions, sources; all
+    escaped (the table is a dataframe, never HTML)."""
     st.subheader(md_escape(card.title))
     lines = [f"**{md_escape(label)}:** {md_escape(text)}" if label else md_escape(text) for label, text in card.lines]
     if card.lead:
         lines.insert(min(1, len(lines)), f"**{md_escape(card.lead)}**")
     for line in lines:
         st.markdown(line)
+    if card.table is not None:
+        st.dataframe(card.table, hide_index=True, width="stretch")
     for caption in card.captions:
         st.caption(md_escape(caption))
     if card.sources:

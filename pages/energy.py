@@ -4,7 +4,7 @@ import streamlit as st
 
 from geo import vocab
 from geo.cards import country_energy_card, energy_card
-from geo.energy import capacity_totals, km_by_status
+from geo.energy import capacity_totals, km_by_status, published_by_country
 from geo.export import export_frame
 from geo.scenes import build_scene
 from geo.text import for_readers
@@ -79,6 +79,7 @@ st.dataframe(
                             "waypoint_offset_km": "Farthest named point (km)"}, {"status": vocab.ENERGY_STATUS}, digits=3),
     hide_index=True, width="stretch",
 )
+st.dataframe(published_by_country(lines_all, names), hide_index=True, width="stretch")  # published and computed
 st.caption(
     "A ratio under 0.9 means the line leaves out bends of the real route: the places the sources name are too few. "
     "A traced route (Global Energy Monitor, from operators' maps or OpenStreetMap) follows the bends; its named "

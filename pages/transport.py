@@ -1,6 +1,5 @@
 """Transport: the Middle Corridor and its comparisons as a network to filter, measure and route on."""
 
-import pandas as pd
 import streamlit as st
 
 from geo import transport as tr
@@ -99,13 +98,8 @@ st.dataframe(tables["corridors"], hide_index=True, width="stretch")
 pivot = country_km_table(segments, names).groupby("country", as_index=False)["km"].sum().sort_values("km", ascending=False)
 c1, c2 = st.columns(2)
 c1.dataframe(pivot.rename(columns={"country": "Country", "km": "Route km"}).round(0), hide_index=True, width="stretch")
-published = pd.concat(
-    [tr.published_vs_computed(segments).assign(kind="segment"),
-     tr.named_route_lengths(a)[["id", "name", "published_length_km", "length_km", "length_ratio"]].assign(kind="named route")]
-)
-c2.dataframe(published.rename(columns={"name": "Line", "published_length_km": "Published km", "length_km": "Computed km",
-                                       "length_ratio": "Computed / published"}).drop(columns=["id"]),
-             hide_index=True, width="stretch")
+c2.dataframe(tables["lengths"], hide_index=True, width="stretch")
+st.dataframe(tables["by country"], hide_index=True, width="stretch")  # published and computed km by country
 
 st.subheader("Corridors compared")
 st.dataframe(tables["journeys"], hide_index=True, width="stretch")

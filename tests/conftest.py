@@ -136,6 +136,12 @@ TABLES: dict[str, list[dict[str, str]]] = {
          "note": "Runs Ceyhan to Baku side, stopping short of Sangachal", "sources": "s-two",
          "wkt": "LINESTRING (48.5 40.5, 47.5 40.9, 46 40.6)"},
     ],
+    "published_km.csv": [
+        {"line_id": "btc", "iso3": "AZE", "km": "443", "note": "", "sources": "s-two"},
+        {"line_id": "btc", "iso3": "GEO", "km": "249", "note": "The operator's figure", "sources": "s-two"},
+        {"line_id": "btc", "iso3": "TUR", "km": "1076", "note": "", "sources": "s-two"},
+        {"line_id": "xian-baku", "iso3": "KAZ", "km": "300.5", "note": "", "sources": "s-one"},
+    ],
     "stories.csv": [
         {"story": "c6", "story_title": "From C5 to C6", "step": "1", "title": "The C5", "caption": "", "page": "overview", "query": "date=2018-03-15",
          "sources": "s-one"},

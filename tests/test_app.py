@@ -255,6 +255,9 @@ def test_transport_click_segment_shows_facts(monkeypatch, run_page):
     assert any("Tbilisi" in h or "Ganja" in h for h in heads)
     text = " ".join(m.value for m in at.markdown)
     assert "Geodesic length" in text and "Km by country" in text
+    assert table_with(at, "Published km").columns.tolist() == ["Country", "Published km", "Computed km"]  # the card's
+    by_country = next(df.value for df in at.dataframe if {"Line", "Country"} <= set(df.value.columns))
+    assert by_country.set_index(["Line", "Country"]).loc[("Baku-Tbilisi-Kars railway", "Georgia"), "Published km"] == "254"
 
 
 def test_energy_filters_choropleth_and_country_view(monkeypatch, run_page):
@@ -285,6 +288,11 @@ def test_energy_line_says_what_it_is_drawn_from(monkeypatch, run_page):
     card = " ".join(c.value for c in at.caption)
     assert "Drawn along a traced route: GEM P0724" in card and "Melendugno" in card
     assert r"the farthest lies 20\.2 km from the drawn line" in card  # markdown-escaped
+    split = table_with(at, "Country")  # the card's km by country: published beside computed
+    assert list(split.columns) == ["Country", "Published km", "Computed km"]
+    assert split.set_index("Country").loc["Greece", "Published km"] == "550"
+    by_country = next(df.value for df in at.dataframe if {"Line", "Country"} <= set(df.value.columns))
+    assert "Baku-Tbilisi-Ceyhan oil pipeline (BTC)" in set(by_country["Line"])
     at = run_page("pages/energy.py", {"sel": "cagp-d"})
     assert "Drawn through the named waypoints: Surkhandarya region" in " ".join(c.value for c in at.caption)
     ratios = table_with(at, "Computed / published").set_index("Line")

@@ -45,8 +45,15 @@ def _dangling_source(tables):
     return "energy_links.csv, row 1 (line 2), column 'sources': found 's-one;s-gone', expected source ids listed in sources.csv (unknown: s-gone)"
 
 
+def _published_km_beyond_the_line(tables):
+    tables.edit("published_km.csv", 2, "km", "1100")  # 443 + 249 + 1,100 km of a 1,768 km line
+    return ("published_km.csv, row 3 (line 4), column 'km': found '1100', expected km by country of btc that add up "
+            "to at most its published length of 1,768 km (they add up to 1,792 km)")
+
+
 DAMAGE = {"missing file": _missing_file, "wrong encoding": _wrong_encoding, "broken geometry": _broken_geometry,
-          "duplicate ids": _duplicate_ids, "dangling source ids": _dangling_source}
+          "duplicate ids": _duplicate_ids, "dangling source ids": _dangling_source,
+          "published km beyond the line": _published_km_beyond_the_line}
 PAGES = [page.file for page in REGISTRY.values()]  # every page of the registry
 
 

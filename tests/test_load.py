@@ -60,6 +60,12 @@ def write_bytes(content: bytes):
     return lambda tables, file: tables.path(file).write_bytes(content)
 
 
+def name_a_named_route_btc(tables, file):
+    """Give the named route the id of an energy link (and drop the published row that named it)."""
+    tables.edit(file, 0, "id", "btc")
+    tables.write("published_km.csv", tables.rows("published_km.csv")[:3])
+
+
 DAMAGED_FILES = {
     "missing_file": ("meetings.csv", delete, r"meetings\.csv: expected the file to exist in"),
     "wrong_columns": (
@@ -123,6 +129,42 @@ DAMAGED_FILES = {
     "event_of_unknown_kind": (
         "events.csv", (0, "kind", "war"),
         r"events\.csv, row 1 \(line 2\), column 'kind': found 'war', expected one of peace, border, exchange, water",
+    ),
+    "published_km_of_an_unknown_line": (
+        "published_km.csv", (0, "line_id", "bt"),
+        r"published_km\.csv, row 1 \(line 2\), column 'line_id': found 'bt', expected an id listed in energy_links\.csv, "
+        r"routes\.csv or named_routes\.csv",
+    ),
+    "published_km_of_an_unknown_country": (
+        "published_km.csv", (0, "iso3", "AZR"),
+        r"published_km\.csv, row 1 \(line 2\), column 'iso3': found 'AZR', expected an ISO3 code listed in countries\.csv or sea",
+    ),
+    "published_km_not_positive": (
+        "published_km.csv", (2, "km", "0"),
+        r"published_km\.csv, row 3 \(line 4\), column 'km': found '0', expected a number from 0\.1 to 40000",
+    ),
+    "published_km_repeated_country": (
+        "published_km.csv", (1, "iso3", "AZE"),
+        r"published_km\.csv, row 2 \(line 3\), column 'iso3': found 'AZE', expected a unique line_id \+ iso3 \(row 1 has btc/AZE",
+    ),
+    "published_km_over_the_line's_length": (  # 443 + 249 + 1,100 > 1,768 + 1.5 of rounding
+        "published_km.csv", (2, "km", "1100"),
+        r"published_km\.csv, row 3 \(line 4\), column 'km': found '1100', expected km by country of btc that add up to at "
+        r"most its published length of 1,768 km \(they add up to 1,792 km\)",
+    ),
+    "published_km_in_a_country_the_line_does_not_cross": (
+        "published_km.csv", (0, "iso3", "KGZ"),
+        r"published_km\.csv, row 1 \(line 2\), column 'iso3': found 'KGZ', expected a country \(or the sea\) that btc "
+        r"crosses as drawn: GEO, ARM, TUR, AZE",
+    ),
+    "published_km_at_sea_where_the_line_has_no_sea": (
+        "published_km.csv", (3, "iso3", "sea"),
+        r"row 4 \(line 5\), column 'iso3': found 'sea', expected a country \(or the sea\) that xian-baku crosses as drawn: KGZ",
+    ),
+    "published_km_of_an_id_two_line_files_hold": (
+        "named_routes.csv", name_a_named_route_btc,
+        r"row 1 \(line 2\), column 'line_id': found 'btc', expected the id of one line only \(energy_links\.csv and "
+        r"named_routes\.csv both have it\)",
     ),
     "physical_feature_of_unknown_kind": (
         "physical.geojson", write_bytes(b'{"type":"FeatureCollection","features":[{"type":"Feature","properties":'

@@ -114,7 +114,7 @@ def test_named_features_are_present(shipped, fid, name, kind):
 
 
 @pytest.mark.xfail(strict=True, reason="Natural Earth draws Kura, Aras and Ili only at 1:10m, which no registry "
-                                       "package reachable here carries; see scripts/build_physical.py")
+                                       "package carries (README, Known gaps, lists those checked)")
 @pytest.mark.parametrize("fid", ["kura", "aras", "ili"])
 def test_rivers_natural_earth_has_only_at_10m(shipped, fid):
     assert fid in shipped[0]

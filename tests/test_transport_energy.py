@@ -150,3 +150,62 @@ def test_btc_is_measured_against_its_published_length(shipped):
     btc = energy_lines(shipped).set_index("id").loc["btc"]
     assert btc["published_length_km"] == 1768
     assert btc["length_ratio"] == pytest.approx(btc["length_km"] / 1768, abs=1e-3)
+
+
+STRAIGHT_FOR_A_REASON = {
+    # No station between the two points is in the GeoNames extract or named by the sources (README, Known gaps).
+    "xian-urumqi": "Jiuquan-Hami-Turpan",
+    "aktogay-zhezkazgan": "Moiynty-Zhezkazgan, a link not sourced",
+    "zhezkazgan-mangistau": "Zhezkazgan-Shalkar-Mangistau (Saksaulskaya and Beyneu not placed)",
+    "uzen-gorgan": "Uzen-Gyzylgaya (the border stations are not in the GeoNames extract)",
+    # Proposed, no alignment published: straight across the Hindu Kush between the places its sources name.
+    "mazar-peshawar": "Mazar-i-Sharif-Kabul",
+}
+
+
+def _longest_step_km(line) -> float:
+    from itertools import pairwise
+
+    from pyproj import Geod
+
+    geod = Geod(ellps="WGS84")
+    return max(geod.inv(x1, y1, x2, y2)[2] / 1000 for (x1, y1), (x2, y2) in pairwise(line.coords))
+
+
+def test_no_straight_rail_or_road_step_over_300_km(shipped):
+    """Issue 17: a rail or road segment is drawn through the places on its line, so that no straight step between
+    two of them is over 300 km; the segments that still have one are named with the reason."""
+    lines = route_lines(shipped)
+    steps = {r.id: _longest_step_km(r.geometry) for r in lines.itertuples() if r.mode in ("rail", "road")}
+    long_steps = {k: round(v) for k, v in steps.items() if v > 300}
+    assert set(long_steps) == set(STRAIGHT_FOR_A_REASON), long_steps
+    assert steps["dostyk-moscow"] < 300 and steps["kars-sadarak"] < 300
+
+
+def test_rail_segments_come_near_their_published_lengths(shipped):
+    """A segment with a published length is drawn at 0.8-1.1 of it (straight between named stations, a line comes
+    out short); Kars-Ankara, through the few towns its sources place in the mountains, is the named exception."""
+    measured = route_lines(shipped).dropna(subset=["published_length_km"]).set_index("id")
+    off = measured[(measured["length_ratio"] < 0.8) | (measured["length_ratio"] > 1.1)]
+    assert list(off.index) == ["kars-ankara"], off[["length_km", "published_length_km", "length_ratio"]].to_string()
+    assert 0.75 < off.at["kars-ankara", "length_ratio"] < 0.8
+    assert {"horadiz-aghband", "kars-sadarak", "uzen-gorgan", "ayagoz-bakhty", "termez-mazar"} <= set(measured.index)
+
+
+def test_every_corridor_has_segments_and_the_new_lines_their_facts(shipped):
+    """Each corridor of the vocabulary is drawn; the new lines carry status, a date or a capacity where sourced."""
+    from geo import vocab
+
+    routes = shipped.routes.set_index("id")
+    assert set(routes["corridor"]) == set(vocab.CORRIDOR)
+    assert routes.at["uzen-gorgan", "opened"] == "2014-12-03" and routes.at["uzen-gorgan", "status"] == "operational"
+    assert routes.at["aghband-ordubad", "status"] == "planned" and "8 Aug 2025" in routes.at["aghband-ordubad", "note"]
+    assert routes.at["mazar-peshawar", "status"] == "proposed"
+    assert routes.at["kars-sadarak", "capacity"] == 15 and routes.at["ayagoz-bakhty", "published_length_km"] == 272
+
+
+def test_dangling_ends_of_the_new_lines_are_terminal(shipped):
+    """The new lines' ends that lead into networks not drawn are marked terminal, so the network check holds."""
+    nodes = shipped.nodes.set_index("id")
+    for node in ("horadiz", "zhanaozen", "gorgan", "ayagoz", "bakhty", "termez-hairatan", "peshawar"):
+        assert nodes.at[node, "terminal"] == "true", node
