@@ -21,7 +21,8 @@ else:  # imported by the server that `streamlit run` starts: the app, its data a
     # while the server starts, so the first reader does not wait for it. Not in a background thread: on 2 cores
     # it competed with the first run and made it slower. Not streamlit-folium: it registers its component when
     # imported, which only works once Streamlit's runtime exists (imported earlier, the map never draws).
-    preload(["folium", "folium.plugins", "geo.maps", "geo.image", "geo.cards", "offlinefolium.elements",
+    # Not geo.image: matplotlib is loaded when a reader first asks for an image, not at start.
+    preload(["folium", "folium.plugins", "geo.maps", "geo.cards", "offlinefolium.elements",
              *(p.scene for p in PAGES.values())], background=False)
 
     app = st.App(

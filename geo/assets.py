@@ -10,6 +10,8 @@ Nothing third-party is committed to the repository: the files are written at sta
 from __future__ import annotations
 
 import hashlib
+import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -55,7 +57,7 @@ def ensure_static_assets(static_dir: str | Path) -> list[Path]:
         if target.exists() and hashlib.sha256(target.read_bytes()).digest() == hashlib.sha256(content).digest():
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.{id(content)}.tmp")
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")  # unique per process and thread
         tmp.write_bytes(content)
         tmp.replace(target)
         written.append(target)

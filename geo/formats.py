@@ -71,6 +71,8 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
 LAYER_FORMATS = tuple(n for n, f in FORMATS.items() if f.layer)
 VIEW_FORMATS = tuple(n for n, f in FORMATS.items() if f.view)
 PICTURE_FORMATS = tuple(n for n, f in FORMATS.items() if f.picture)
+IMAGE_FORMATS = tuple(n for n in PICTURE_FORMATS if n != "html")
+"""The pictures `geo.image` draws (with matplotlib); listed here so that offering them loads no matplotlib."""
 _SUFFIX_ALIASES = {"json": "geojson", "htm": "html"}
 
 

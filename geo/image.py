@@ -28,10 +28,9 @@ from shapely.geometry import box
 from geo import labels, styles
 from geo import marks as mk
 from geo.basemaps import ATTRIBUTION_TEXT, DISCLAIMER
-from geo.formats import FORMATS
+from geo.formats import IMAGE_FORMATS
 from geo.load import Atlas
 
-IMAGE_FORMATS = tuple(name for name, f in FORMATS.items() if f.picture and name != "html")
 NOMINAL_MAP_WIDTH_PX = 960
 """Width of the on-screen map a link's zoom refers to; a view with ``lat``/``lon``/``z`` is drawn over the
 extent such a map shows."""

@@ -13,6 +13,11 @@ def story_titles(atlas: Atlas) -> dict[str, str]:
 
 
 def story_steps(atlas: Atlas, story: str) -> pd.DataFrame:
-    """Return a story's steps sorted by step number (columns of stories.csv; ``step`` as int)."""
-    steps = atlas.stories[atlas.stories["story"] == story]
-    return steps.assign(step=steps["step"].astype(int)).sort_values("step").reset_index(drop=True)
+    """Return a story's steps sorted by step number (columns of stories.csv; ``step`` as int). Remembered per
+    loaded atlas (every page's sidebar lists the stories on every run); the frame is shared: read it only."""
+
+    def build() -> pd.DataFrame:
+        steps = atlas.stories[atlas.stories["story"] == story]
+        return steps.assign(step=steps["step"].astype(int)).sort_values("step").reset_index(drop=True)
+
+    return atlas.memo(("story_steps", story), build)

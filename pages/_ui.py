@@ -14,7 +14,7 @@ from streamlit_folium import st_folium
 from geo.assets import ensure_static_assets
 from geo.basemaps import ATTRIBUTION_TEXT, DISCLAIMER
 from geo.errors import DataError
-from geo.formats import FORMATS, LAYER_FORMATS, VIEW_FORMATS
+from geo.formats import FORMATS, IMAGE_FORMATS, LAYER_FORMATS, VIEW_FORMATS
 from geo.load import Atlas, data_signature, load_atlas
 from geo.maps import scene_base, scene_layer, standalone_html
 from geo.scenes import describe
@@ -133,10 +133,8 @@ def map_section(a: Atlas, scene, *, over_map=None):
 
 def image_downloads(a: Atlas, scene) -> None:
     """PNG (1920×1080) and SVG of the scene for slides: title, legend, scale bar, attribution and source line,
-    drawn with matplotlib (no browser). Built only when clicked."""
+    drawn with matplotlib (no browser). Built only when clicked: matplotlib is imported then, not before."""
     import dataclasses
-
-    from geo.image import IMAGE_FORMATS, render_image
 
     view = current_view(scene.page)
     if view:  # the map as the reader has panned and zoomed it
@@ -145,7 +143,7 @@ def image_downloads(a: Atlas, scene) -> None:
     for col, fmt in zip(cols, IMAGE_FORMATS):
         col.download_button(
             FORMATS[fmt].label,
-            data=lambda fmt=fmt: render_image(a, scene, fmt),
+            data=lambda fmt=fmt: _render_image(a, scene, fmt),
             file_name=f"c6-atlas-{scene.page}.{FORMATS[fmt].extension}",
             mime=FORMATS[fmt].mime,
             key=f"{scene.page}_image_{fmt}",
@@ -153,6 +151,12 @@ def image_downloads(a: Atlas, scene) -> None:
             help="The view as a 1920×1080 image with title, legend, scale, attribution and sources"
             if fmt == "png" else "The view as an SVG drawing (editable in slide software)",
         )
+
+
+def _render_image(a: Atlas, scene, fmt: str) -> bytes:
+    from geo.image import render_image  # matplotlib: only when a reader asks for an image
+
+    return render_image(a, scene, fmt)
 
 
 def show_map(make_base, make_layer, *, page: str, height: int = MAP_HEIGHT) -> dict:

@@ -23,17 +23,9 @@ page_intro("Energy: pipelines and power links across the Caspian",
            "Lines follow a published trace of the route where there is one, otherwise named waypoints; either way "
            "they are approximate, and the geodesic length of the drawn line is shown beside the published length. "
            "Dashed lines are not operational.")
-with st.sidebar:
-    st.multiselect("Commodity", list(vocab.COMMODITY), format_func=vocab.COMMODITY.get, key="energy_commodity")
-    st.multiselect("Status", list(vocab.ENERGY_STATUS), format_func=vocab.ENERGY_STATUS.get, key="energy_status")
-    country = st.selectbox("Country view", ["", *a.focus_iso3()], format_func=lambda c: names[c] if c else "All countries",
-                           key="energy_country")
-    indicator = st.selectbox("Country indicator", indicators, format_func=vocab.INDICATOR.label, key="energy_indicator")
-    find_box(a, "energy")
-    basemap_select("energy")
-    presentation_switch()
-    story_picker(a)
-
+# The map is sent first: everything the browser draws before it delays it. The figures keep their place above
+# it in a container; the sidebar's widgets are read from the session and drawn after the map.
+figures = st.container()
 view_values = widget_values("energy")
 def pick(lat: float, lon: float) -> str | None:
     return nearest_feature(build_scene(a, "energy", view_values).facts.shown, lat, lon, max_deg=0.6)
@@ -42,17 +34,28 @@ def pick(lat: float, lon: float) -> str | None:
 pid = selection("energy", pick)
 scene = build_scene(a, "energy", {**view_values, "sel": pid})
 shown, values, lines_all = scene.facts.shown, scene.facts.values, scene.facts.lines_all
-metrics({"Links": f"{len(shown)} of {len(lines_all)}", "Computed km": f"{shown['length_km'].sum():,.0f}",
-         "Operational": int((shown["status"] == "operational").sum())})
-
 clicked, right = map_section(a, scene)
 pid = selection("energy", pick, clicked)
+with st.sidebar:
+    st.multiselect("Commodity", list(vocab.COMMODITY), format_func=vocab.COMMODITY.get, key="energy_commodity")
+    st.multiselect("Status", list(vocab.ENERGY_STATUS), format_func=vocab.ENERGY_STATUS.get, key="energy_status")
+    st.selectbox("Country view", ["", *a.focus_iso3()], format_func=lambda c: names[c] if c else "All countries",
+                 key="energy_country")
+    st.selectbox("Country indicator", indicators, format_func=vocab.INDICATOR.label, key="energy_indicator")
+    find_box(a, "energy")
+    basemap_select("energy")
+    presentation_switch()
+    story_picker(a)
+
+with figures:
+    metrics({"Links": f"{len(shown)} of {len(lines_all)}", "Computed km": f"{shown['length_km'].sum():,.0f}",
+             "Operational": int((shown["status"] == "operational").sum())})
 with right:
     if presenting():
         pass
     elif pid:
         show_card(a, energy_card(a, lines_all, pid))
-    elif country:
+    elif country := st.session_state.get("energy_country"):
         show_card(a, country_energy_card(a, shown, country))  # what the filters show, as the map
     else:
         st.caption("Click a line for its facts, or pick a country in the sidebar for everything that touches it.")
@@ -85,7 +88,7 @@ st.caption(
     "A traced route (Global Energy Monitor, from operators' maps or OpenStreetMap) follows the bends; its named "
     "points are the cited places on the way, and their distance from the line cross-checks the two sources."
 )
-with st.expander(f"{vocab.INDICATOR.label(indicator)}: values and sources"):
+with st.expander(f"{vocab.INDICATOR.label(st.session_state['energy_indicator'])}: values and sources"):
     st.dataframe(for_readers(values.assign(country=values["iso3"].map(names)),
                              {"country": "Country", "value": "Value", "unit": "Unit", "year": "Year", "sources": "Sources"}),
                  hide_index=True, width="stretch")

@@ -22,6 +22,21 @@ node_names = dict(zip(nodes_all["id"], nodes_all["name"]))
 page_intro("Transport: the Middle Corridor as a network",
            "Segments are drawn through named waypoints and are approximate; lengths are geodesic (WGS84) through "
            "those points. Published lengths, where they exist, are shown beside them.")
+# The map is sent first: everything the browser draws before it delays it. Containers keep the order on screen;
+# the widgets are read from the session (set by the link or by the reader) and drawn after the map.
+figures, planner_box = view.controls("figures"), view.controls("planner")
+values = view.widget_values("transport")
+shown = build_scene(a, "transport", values).facts  # what a click can pick: the segments and nodes on the map
+def pick(lat: float, lon: float) -> str | None:
+    return tr.nearest_feature(shown.nodes, lat, lon, max_deg=0.35) or tr.nearest_feature(shown.segments, lat, lon, max_deg=0.6)
+
+
+pid = view.selection("transport", pick)
+scene = build_scene(a, "transport", {**values, "sel": pid})
+facts = scene.facts
+segments, plan = facts.segments, facts.plan
+clicked, right = map_section(a, scene)
+pid = view.selection("transport", pick, clicked)
 with st.sidebar:
     st.multiselect("Corridor", list(vocab.CORRIDOR), format_func=vocab.CORRIDOR.get, key="transport_corridor")
     st.multiselect("Mode", list(vocab.MODE), format_func=vocab.MODE.get, key="transport_mode")
@@ -35,9 +50,7 @@ with st.sidebar:
     view.presentation_switch()
     view.story_picker(a)
 
-# The planner's widgets come before the scene is built (they sit in an expander under the figures).
-figures = view.controls("figures")
-planner = view.controls("planner").expander("Plan a route", expanded=bool(st.session_state.get("transport_plan_on")))
+planner = planner_box.expander("Plan a route", expanded=bool(st.session_state.get("transport_plan_on")))
 with planner:
     st.toggle("Plan a route and draw it on the map", key="transport_plan_on")
     ids, (c1, c2) = sorted(nodes_all["id"], key=node_names.get), st.columns(2)
@@ -48,17 +61,6 @@ with planner:
     c4.multiselect("Exclude modes", list(vocab.MODE), format_func=vocab.MODE.get, key="transport_exclude")
     c5.checkbox("Include lines not yet operational", key="transport_future")
 
-values = view.widget_values("transport")
-shown = build_scene(a, "transport", values).facts  # what a click can pick: the segments and nodes on the map
-def pick(lat: float, lon: float) -> str | None:
-    return tr.nearest_feature(shown.nodes, lat, lon, max_deg=0.35) or tr.nearest_feature(shown.segments, lat, lon, max_deg=0.6)
-
-
-pid = view.selection("transport", pick)
-scene = build_scene(a, "transport", {**values, "sel": pid})
-facts = scene.facts
-segments, plan = facts.segments, facts.plan
-with planner:
     for notice in scene.notices:
         st.warning(md_escape(notice))
     if plan is not None:
@@ -78,8 +80,6 @@ with figures:
              "Rail km": f"{segments.loc[segments['mode'] == 'rail', 'length_km'].sum():,.0f}",
              "Sea and ferry km": f"{segments.loc[segments['mode'].isin(['ferry', 'sea']), 'length_km'].sum():,.0f}"})
 
-clicked, right = map_section(a, scene)
-pid = view.selection("transport", pick, clicked)
 with right:
     if pid:
         show_card(a, node_card(a, pid) if pid in set(nodes_all["id"]) else segment_card(a, lines_all, pid))

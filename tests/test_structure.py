@@ -105,6 +105,22 @@ def test_data_modules_load_no_renderer_and_no_streamlit(module):
     assert result.stdout.strip() == "[]"
 
 
+def test_pages_load_no_matplotlib_until_an_image_is_asked_for():
+    """Every page runs (through app.py, as the server runs it) without importing matplotlib: the slide images
+    import it when a reader asks for one."""
+    from geo.views import PAGES
+
+    code = (
+        "import sys\nfrom streamlit.testing.v1 import AppTest\n"
+        f"for file in {[p.file for p in PAGES.values()]!r}:\n"
+        f"    at = AppTest.from_file({str(REPO / 'app.py')!r}, default_timeout=120)\n"
+        "    at.switch_page(file)\n    at.run()\n    assert not at.exception, (file, at.exception)\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'matplotlib' or m == 'geo.image')[:3])\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
 def test_geo_never_imports_streamlit():
     for path in (REPO / "geo").rglob("*.py"):
         text = path.read_text(encoding="utf-8")
