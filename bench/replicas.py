@@ -55,7 +55,8 @@ async def _run(trial: Trial, sessions: int, timeout_ms: int, ramp_s: float) -> d
 
     pids = {name: replica.pid for name, replica in trial.replicas.items()}
     first = next(iter(pids.values()))
-    results: dict = {"drawn": [], "updated": [], "errors": [], "expected": sessions, "pid": first, "done": 0}
+    results: dict = {"drawn": [], "updated": [], "errors": [], "expected": sessions, "pid": first, "pids": list(pids.values()),
+                     "done": 0}
     rss: dict[str, list[float]] = {name: [] for name in pids}
     placed: list[str] = []
     stop = threading.Event()
