@@ -194,7 +194,7 @@ def borders_layer(atlas: Atlas, f) -> gpd.GeoDataFrame:
 
 def state_text(row) -> str:
     """"Delimited (treaty in force) · treaty signed: 2001-12-15 · in force: not recorded"."""
-    state = vocab.BORDER_STATE.label("" if row["state"] == UNKNOWN else row["state"])
+    state = vocab.BORDER_STATE.label(row["state"])
     state = "State not recorded" if state == NOT_RECORDED else state
     return (f"{state} · treaty signed: {row['treaty_signed'] or NOT_RECORDED} · "
             f"in force: {row['treaty_in_force'] or NOT_RECORDED}")
@@ -222,7 +222,7 @@ def delimitation_by_country(atlas: Atlas) -> pd.DataFrame:
             category = "unknown"
         else:
             category = "partly"
-        listed = "; ".join(f"{names.get(o, o)}: {vocab.BORDER_STATE.label('' if s == UNKNOWN else s).lower()}"
+        listed = "; ".join(f"{names.get(o, o)}: {vocab.BORDER_STATE.label(s).lower()}"
                            for o, s in zip(others, states))
         out.append({"iso3": iso3, "name": names.get(iso3, iso3), "borders": len(states),
                     "delimited": sum(s == DELIMITED for s in states), "category": category,
@@ -250,8 +250,7 @@ def visas_layer(atlas: Atlas, f) -> pd.DataFrame:
     if f.iso3:
         rows = rows[rows["from_iso3"].isin(f.iso3)]
     if f.status:
-        wanted = {"" if s == UNKNOWN else s for s in f.status}
-        rows = rows[rows["regime"].isin(wanted)]
+        rows = rows[rows["regime"].isin(vocab.stored(f.status))]
     rows = rows.copy()
     rows.insert(0, "id", rows["from_iso3"] + "-" + rows["to_iso3"])
     return rows.reset_index(drop=True)

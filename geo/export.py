@@ -95,8 +95,7 @@ def _memberships(atlas: Atlas, f: Filters) -> pd.DataFrame:
     if f.body:
         rows = rows[rows["body"].isin(f.body)]
     if f.status:
-        wanted = {"" if s == UNKNOWN else s for s in f.status}
-        rows = rows[rows["status"].isin(wanted)]
+        rows = rows[rows["status"].isin(vocab.stored(f.status))]
     names = atlas.country_names()
     rows = rows.copy()
     rows.insert(1, "name", [names.get(c, c) for c in rows["iso3"]])

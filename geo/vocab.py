@@ -44,8 +44,9 @@ class Vocabulary(Mapping[str, str]):
         return tuple(self.labels)
 
     def label(self, code: object) -> str:
-        """Return the label of `code`; an empty code reads `NOT_RECORDED`, an unlisted one as itself."""
-        if code is None or code == "" or code != code:  # None, empty or NaN: unknown
+        """Return the label of `code`; an empty code, or `UNKNOWN` where this vocabulary has no label of its own for
+        it, reads `NOT_RECORDED`; an unlisted one reads as itself."""
+        if code is None or code == "" or code != code or (code == UNKNOWN and UNKNOWN not in self.labels):
             return NOT_RECORDED
         return self.labels.get(str(code), str(code))
 
@@ -74,6 +75,11 @@ NONE = "none"
 """Status of a country with no row in force for a body: not a participant."""
 UNKNOWN = "unknown"
 """Status of a country whose row in force has an empty status."""
+
+
+def stored(codes) -> set[str]:
+    """The codes of a filter as the data stores them: `UNKNOWN` is an empty cell."""
+    return {"" if c == UNKNOWN else c for c in codes}
 STATUS_DISPLAY = Vocabulary("status", {**MEMBERSHIP_STATUS, NONE: "Not a participant", UNKNOWN: "Unknown"})
 """Every status a map or table shows: the vocabulary plus ``none`` and ``unknown``."""
 PARTICIPATION = ("member", "observer", "associate", "dialogue_partner", "partner", "guest_of_honour")
