@@ -238,6 +238,12 @@ class FinishedScript(MacroElement):
 
     _template = Template("{% macro script(this, kwargs) %}{{ this.script() }}{% endmacro %}")
 
+    def __init__(self, data_json: str = ""):
+        """`data_json`: the finished data text (GeoJSON or rows) the script embeds, if it embeds any."""
+        super().__init__()
+        self._name = type(self).__name__
+        self.data_json = data_json
+
     def script(self) -> str:
         raise NotImplementedError
 
@@ -250,11 +256,8 @@ class ContextLayer(FinishedScript):
     layer. The same for every run of a page, so its script is built from cached GeoJSON text and added to the
     figure without going through Jinja."""
 
-
     def __init__(self, data_json: str, *, fill_opacity: float):
-        super().__init__()
-        self._name = "ContextLayer"
-        self.data_json = data_json
+        super().__init__(data_json)
         self.style = {"fillColor": styles.LAND, "color": styles.BORDER, "weight": 0.7, "fillOpacity": fill_opacity,
                       "className": "atlas-context"}
         self.highlight = {"weight": 1.5, "color": styles.FOCUS_BORDER}
@@ -311,12 +314,6 @@ class PhysicalLayer(FinishedScript):
     """Lakes (filled as sea) and rivers (thin blue lines) over the countries, under the labels, not interactive.
     Its script is finished text (streamlit-folium takes it from the ``script`` macro; `render` adds it to a
     standalone figure)."""
-
-
-    def __init__(self, data_json: str):
-        super().__init__()
-        self._name = "PhysicalLayer"
-        self.data_json = data_json
 
     def script(self) -> str:
         m = self._parent.get_name()

@@ -69,12 +69,6 @@ class LabelLayer(FinishedScript):
     clicks or keyboard focus, and give way by priority where they would overlap (names the page's layer adds, such
     as transport nodes, take part too). It also keeps the map's shapes out of the tab order."""
 
-
-    def __init__(self, data_json: str):
-        super().__init__()
-        self._name = "LabelLayer"
-        self.data_json = data_json
-
     def script(self) -> str:
         return _LABELS_JS % (self._parent.get_name(), self.data_json)
 
@@ -82,12 +76,6 @@ class LabelLayer(FinishedScript):
 class GroupLabels(FinishedScript):
     """Names that belong to a page's layer (transport nodes, line ends), added to that layer so they come and go
     with it; drawn and decluttered like the base map's (`LabelLayer`). `rows` as `labels_json` makes them."""
-
-
-    def __init__(self, data_json: str):
-        super().__init__()
-        self._name = "GroupLabels"
-        self.data_json = data_json
 
     def script(self) -> str:
         group = self._parent.get_name()
