@@ -251,6 +251,25 @@ class FinishedScript(MacroElement):
         self.get_root().script.add_child(Script(self.script()), name=self.get_name())
 
 
+class FinishedLayer(folium.FeatureGroup):
+    """A feature group whose whole script (the group and everything in it) is finished text, rendered once before.
+
+    A page's layer is the same for every run of the same view: a pan or zoom reruns the map with it unchanged.
+    Rebuilding its folium objects and rendering them again costs most of such a run; this group hands the text
+    of the first rendering to streamlit-folium instead. It has no children and adds nothing to a figure's
+    header: the text must come from the same renderer that will take it (`pages._ui` builds it with
+    streamlit-folium's own `generate_leaflet_string`, and a test compares the two)."""
+
+    _template = Template("{% macro script(this, kwargs) %}{{ this.text }}{% endmacro %}")
+
+    def __init__(self, text: str, *, name: str | None = None):
+        super().__init__(name=name)
+        self.text = text
+
+    def render(self, **kwargs) -> None:
+        """Nothing to render: the text is finished (a standalone HTML file builds the layer afresh)."""
+
+
 class ContextLayer(FinishedScript):
     """The context countries (land, borders, a tooltip with the name, a highlight on hover) as one Leaflet GeoJSON
     layer. The same for every run of a page, so its script is built from cached GeoJSON text and added to the

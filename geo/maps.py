@@ -150,8 +150,24 @@ def base_map(
             core = [[core_bounds[1], core_bounds[0]], [core_bounds[3], core_bounds[2]]]
             StageFill(m.stage_bounds, [[south, west], [north, east]], core, **padding).add_to(m)
         else:
-            m.fit_bounds([[south, west], [north, east]], **padding)
+            FitAtOnce([[south, west], [north, east]], **padding).add_to(m)
     return localize(m)
+
+
+class FitAtOnce(FinishedScript):
+    """The first view fits `box` at once, as folium's ``fit_bounds`` with the same paddings but not animated: an
+    animated fit still running when streamlit-folium applies a link's view makes Leaflet drop that view (it
+    ignores a zoom asked during a zoom animation), and the link would open at the fitted view instead."""
+
+    def __init__(self, box: list[list[float]], *, padding_top_left: tuple[int, int],
+                 padding_bottom_right: tuple[int, int]):
+        super().__init__()
+        self.box = [[round(float(x), 4) for x in corner] for corner in box]
+        self.padding = (list(padding_top_left), list(padding_bottom_right))
+
+    def script(self) -> str:
+        return (f"{self._parent.get_name()}.fitBounds({self.box}, {{paddingTopLeft: {self.padding[0]}, "
+                f"paddingBottomRight: {self.padding[1]}, animate: false}});\n")
 
 
 class StageFill(FinishedScript):
@@ -159,8 +175,9 @@ class StageFill(FinishedScript):
     paddings, but at once rather than animated) if the stage then covers the whole map; else centre on `core`,
     at the least zoom at which the stage covers the map (Leaflet's ``getBoundsZoom(stage, inside=true)``) or
     closer if the core fits closer; then pan inside the stage. Done again when the map is resized (presentation
-    mode sizes it) until the reader first touches the map; the reader may then zoom out freely, and a link's view
-    (which streamlit-folium applies after this) is kept as it is. Corners are [[south, west], [north, east]]."""
+    mode sizes it) until the reader first touches the map or a view is set from outside (streamlit-folium applies
+    a link's or Find's view with ``setView`` after this script): the reader may then zoom out freely, and that
+    view is kept as it is, also when the frame is resized afterwards. Corners are [[south, west], [north, east]]."""
 
     def __init__(self, stage: list[list[float]], box: list[list[float]], core: list[list[float]], *,
                  padding_top_left: tuple[int, int], padding_bottom_right: tuple[int, int]):
@@ -179,15 +196,22 @@ class StageFill(FinishedScript):
             "    var sw = map.project(b.getSouthWest(), zoom), ne = map.project(b.getNorthEast(), zoom);\n"
             "    return map.unproject(sw.add(ne).divideBy(2).add(bottomRight.subtract(topLeft).divideBy(2)), zoom);\n"
             "  }\n"
+            "  var setView = map.setView, filling = false;\n"
+            "  map.setView = function () {  // a view set by anyone else (a link's, Find's) is kept from then on\n"
+            "    if (!filling) touched = true;\n"
+            "    return setView.apply(this, arguments);\n"
+            "  };\n"
             "  function fill() {\n"
             "    var size = map.getSize();\n"
             "    if (touched || !size.x || !size.y) return;\n"
+            "    filling = true;\n"
             "    // a stage 1 % smaller each side: at the least zoom its edge would fall on the map's last pixel\n"
             "    var least = map.getBoundsZoom(stage.pad(-0.01), true), padding = topLeft.add(bottomRight);\n"
             "    var shown = box, zoom = map.getBoundsZoom(box, false, padding);\n"
             "    if (zoom < least) { shown = core; zoom = Math.max(least, map.getBoundsZoom(core, false, padding)); }\n"
             "    map.setView(centre(shown, zoom), zoom, {animate: false});\n"
             "    map.panInsideBounds(stage, {animate: false});\n"
+            "    filling = false;\n"
             "  }\n"
             "  ['mousedown', 'wheel', 'touchstart', 'keydown'].forEach(function (name) {\n"
             "    map.getContainer().addEventListener(name, function () { touched = true; }, {passive: true});\n"

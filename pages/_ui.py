@@ -7,19 +7,32 @@ Pages import from here; `geo` stays free of Streamlit. Shared data is cached onc
 from __future__ import annotations
 
 from pathlib import Path
+from textwrap import dedent
 
+import folium
 import streamlit as st
-from streamlit_folium import st_folium
+from streamlit_folium import generate_leaflet_string, get_full_id, st_folium
 
 from geo.assets import ensure_static_assets
 from geo.basemaps import ATTRIBUTION_TEXT, DISCLAIMER
 from geo.errors import DataError
 from geo.formats import FORMATS, IMAGE_FORMATS, LAYER_FORMATS, VIEW_FORMATS
+from geo.leaflet import FinishedLayer
 from geo.load import Atlas, data_signature, load_atlas
 from geo.maps import scene_base, scene_layer, standalone_html
 from geo.scenes import describe
 from geo.text import md_escape, number
-from pages._view import controls, current_view, initial_view, presentation_bar, presenting, remember_view
+from pages._view import (
+    controls,
+    current_view,
+    finish,
+    initial_view,
+    link_box,
+    presentation_bar,
+    presenting,
+    remember_view,
+    selection,
+)
 
 APP_ROOT = Path(__file__).resolve().parent.parent
 MAP_HEIGHT = 620
@@ -100,20 +113,21 @@ def sources_panel(a: Atlas, ids: str | list[str]) -> None:
         st.markdown(links)
 
 
-def map_section(a: Atlas, scene, *, over_map=None):
+def map_section(a: Atlas, scene, *, pick=None, over_map=None):
     """The map column of a page beside a details column: the scene's base map with its layer added in place, the
-    map downloads (HTML, PNG, SVG) and the boundary notice under it. Returns (what the map reported, the details
-    column).
+    map downloads (HTML, PNG, SVG), the link to this view and its data, and the boundary notice under it. Returns
+    (what the map reported, the details column).
 
     In presentation mode it is the presenter's screen instead: the bar (story step or story menu, the scene's
     one-line summary, Exit), the map as tall as the screen allows, and one line of boundary credit; the details
-    column still runs but is hidden. `over_map()`, if given, draws what lies over the top of the map (play)."""
-    large = presenting()  # read now: the downloads build the map later, outside this run
+    column still runs but is hidden. `pick(lat, lon)` says what a click on the map selects; `over_map()`, if
+    given, draws what lies over the top of the map (play)."""
+    large = presenting()
     if large:
         presentation_bar(scene.page, a, summary=scene.summary)
         if over_map:
             over_map()
-        returned = show_map(lambda: scene_base(a, scene, large_text=True), lambda: scene_layer(scene), page=scene.page)
+        returned = _map_and_view(a, scene, pick, large=True)
         with st.container(key="atlas-present-foot"):
             st.caption(f"{ATTRIBUTION_TEXT} Boundaries imply no opinion on the legal status of any territory. "
                        f"Data version {a.version}.")
@@ -122,13 +136,30 @@ def map_section(a: Atlas, scene, *, over_map=None):
     with left:
         if over_map:
             over_map()
-        returned = show_map(lambda: scene_base(a, scene, large_text=large), lambda: scene_layer(scene),
-                            page=scene.page)
-        image_downloads(a, scene)
+        returned = _map_and_view(a, scene, pick, large=False)
         boundary_notice(a)
         with st.expander("The map in words"):
             st.markdown("\n".join(f"- {md_escape(line)}" for line in describe(scene)))
     return returned, right
+
+
+@st.fragment
+def _map_and_view(a: Atlas, scene, pick, *, large: bool) -> dict:
+    """The map and everything that follows its view: the address bar, the image downloads, the link box and
+    "This view, all layers". A pan or zoom reruns only this fragment (the rest of the page is unchanged by it); a
+    click that selects something new reruns the whole page, whose card, highlight and tables follow the selection."""
+    page = scene.page
+    returned = show_map(lambda: scene_base(a, scene, large_text=large), lambda: scene_layer(scene), page=page,
+                        same_layer=scene)
+    before = st.session_state.get(f"_sel_{page}")
+    if pick is not None and selection(page, pick, returned) != before:
+        st.rerun(scope="app")
+    query = finish(page)
+    if not large:
+        image_downloads(a, scene)
+        link_box(page, query)
+        view_downloads(a, page=page, query=query, layers=scene.layers)
+    return returned
 
 
 def image_downloads(a: Atlas, scene) -> None:
@@ -159,19 +190,26 @@ def _render_image(a: Atlas, scene, fmt: str) -> bytes:
     return render_image(a, scene, fmt)
 
 
-def show_map(make_base, make_layer, *, page: str, height: int = MAP_HEIGHT) -> dict:
+def show_map(make_base, make_layer, *, page: str, height: int = MAP_HEIGHT, same_layer: object = None) -> dict:
     """Draw the map `make_base()` with the layer `make_layer()` added in place (so filter changes do not reload
     the map), opened at the view a link asked for; return what the map reports (last click, centre, zoom) and
     keep the view for the URL. The builders are called again, only when asked, for the HTML download: the
-    objects given to streamlit-folium are renamed by it and cannot be rendered again."""
+    objects given to streamlit-folium are renamed by it and cannot be rendered again.
+
+    `same_layer`: an object that is the same one whenever the layer is the same (the scene). While it is, the
+    layer's script rendered the first time is given again (a pan, a zoom, a rerun with nothing changed)."""
     _static_assets_ready()
     center, zoom = initial_view(page)
+    held = st.session_state.get(f"_layer_script_{page}")
+    if same_layer is None or held is None or held[0] is not same_layer:
+        held = (same_layer, layer_script(make_layer()))
+        st.session_state[f"_layer_script_{page}"] = held if same_layer is not None else None
     value = st_folium(
         make_base(),
         key=f"{page}_map",
         height=760 if presenting() else height,
         use_container_width=True,
-        feature_group_to_add=make_layer(),
+        feature_group_to_add=FinishedLayer(held[1]),
         center=center,
         zoom=zoom,
         returned_objects=["last_object_clicked", "center", "zoom"],
@@ -189,6 +227,17 @@ def show_map(make_base, make_layer, *, page: str, height: int = MAP_HEIGHT) -> d
         help="One file with the map as shown (layers, legend, tooltips); opens in a browser without internet",
     )
     return value
+
+
+def layer_script(layer: folium.FeatureGroup) -> str:
+    """Return the script streamlit-folium makes of `layer` given as ``feature_group_to_add`` (the group is its
+    feature group 0 and the map is ``map_div``), for `geo.leaflet.FinishedLayer`; a test checks the two agree."""
+    holder = folium.Map(tiles=None)
+    holder.render()
+    layer._id = "feature_group_0"
+    layer.add_to(holder)
+    layer.render()
+    return dedent(generate_leaflet_string(layer, base_id="feature_group_0").replace(get_full_id(holder), "map_div"))
 
 
 def indicator_upload(a: Atlas, page: str):

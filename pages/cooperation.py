@@ -9,8 +9,8 @@ from geo.export import Filters, export_frame
 from geo.scenes import build_scene
 from geo.text import md_escape
 from geo.views import five_plus_three
-from pages._ui import atlas, download_buttons, map_section, sources_panel, view_downloads
-from pages._view import begin, finish, link_box, presentation_switch, presenting, selection, story_picker, widget_values
+from pages._ui import atlas, download_buttons, map_section, sources_panel
+from pages._view import begin, presentation_switch, presenting, selection, story_picker, widget_values
 from pages._widgets import basemap_select, find_box, metrics, page_intro, show_card
 
 QUESTIONS = {
@@ -57,13 +57,12 @@ else:
     metrics({"Visa-free destinations": f"{free} of {len(five_plus_three(a)) - 1}",
              "Direct flights": len(layers["air_links"]), "Exchanges": len(layers["events"])})
 
-clicked, right = map_section(a, scene)
+_, right = map_section(a, scene, pick=pick)
 with right:
     st.subheader(QUESTIONS[view_name])
     st.markdown(md_escape(facts.answer))
     if facts.unplaced:
         st.caption(md_escape("Not on the map (no published place): " + "; ".join(facts.unplaced)))
-    sel = selection("cooperation", pick, clicked)
     card = card_for(a, view_name, country, sel)
     if presenting():
         pass
@@ -75,11 +74,8 @@ with right:
                     "people": "Click one of the eight for what a citizen needs to enter it."}[view_name])
 
 sources_panel(a, scene.sources)
-query = finish("cooperation")
 if presenting():
     st.stop()
-link_box("cooperation", query)
-view_downloads(a, page="cooperation", query=query, layers=scene.layers)
 
 for title, table in coop.reader_tables(a, view_name, facts.table, facts.events).items():
     st.subheader(md_escape(title))

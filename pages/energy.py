@@ -10,8 +10,8 @@ from geo.scenes import build_scene
 from geo.text import for_readers
 from geo.transport import nearest_feature
 from geo.views import choices
-from pages._ui import atlas, download_buttons, map_section, sources_panel, view_downloads
-from pages._view import begin, finish, link_box, presentation_switch, presenting, selection, story_picker, widget_values
+from pages._ui import atlas, download_buttons, map_section, sources_panel
+from pages._view import begin, presentation_switch, presenting, selection, story_picker, widget_values
 from pages._widgets import basemap_select, find_box, metrics, page_intro, show_card
 
 a = atlas()
@@ -34,8 +34,7 @@ def pick(lat: float, lon: float) -> str | None:
 pid = selection("energy", pick)
 scene = build_scene(a, "energy", {**view_values, "sel": pid})
 shown, values, lines_all = scene.facts.shown, scene.facts.values, scene.facts.lines_all
-clicked, right = map_section(a, scene)
-pid = selection("energy", pick, clicked)
+_, right = map_section(a, scene, pick=pick)
 with st.sidebar:
     st.multiselect("Commodity", list(vocab.COMMODITY), format_func=vocab.COMMODITY.get, key="energy_commodity")
     st.multiselect("Status", list(vocab.ENERGY_STATUS), format_func=vocab.ENERGY_STATUS.get, key="energy_status")
@@ -61,11 +60,8 @@ with right:
         st.caption("Click a line for its facts, or pick a country in the sidebar for everything that touches it.")
 
 sources_panel(a, scene.sources)
-query = finish("energy")
 if presenting():
     st.stop()
-link_box("energy", query)
-view_downloads(a, page="energy", query=query, layers=scene.layers)
 
 st.subheader("Totals for the links shown")
 c1, c2 = st.columns(2)

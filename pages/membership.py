@@ -43,13 +43,16 @@ with st.sidebar:
 take_frame("membership", "membership_date")
 with view.controls("date"):
     as_of, events = event_date_slider(a, "membership", start=TIMELINE_START)
-iso3 = view.selection("membership", lambda lat, lon: country_at(a.boundaries, lat, lon))
+def pick(lat: float, lon: float) -> str | None:
+    return country_at(a.boundaries, lat, lon)
+
+
+iso3 = view.selection("membership", pick)
 scene = build_scene(a, "membership", {**view.widget_values("membership"), "sel": iso3}, indicator=mine)
 for notice in scene.notices:
     st.info(md_escape(notice))
 facts = scene.facts
-clicked, right = ui.map_section(a, scene, over_map=lambda: play_bar(a, "membership", date_key="membership_date", start=TIMELINE_START))
-iso3 = view.selection("membership", lambda lat, lon: country_at(a.boundaries, lat, lon), clicked)
+_, right = ui.map_section(a, scene, pick=pick, over_map=lambda: play_bar(a, "membership", date_key="membership_date", start=TIMELINE_START))
 
 with right:
     if facts.comparison is not None:
@@ -90,11 +93,8 @@ with right:
         st.caption("Click a country on the map for its memberships over time, meetings hosted and sources.")
 
 ui.sources_panel(a, scene.sources)
-query = view.finish("membership")
 if view.presenting():
     st.stop()
-view.link_box("membership", query)
-ui.view_downloads(a, page="membership", query=query, layers=scene.layers)
 
 st.subheader(f"Membership matrix on {as_of.isoformat()}")
 st.dataframe(ui.styled_statuses(cmp.status_matrix(a, as_of), bodies["id"].tolist(), {"iso3": "ISO3", "name": "Country", **short}),

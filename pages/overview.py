@@ -22,9 +22,8 @@ from pages._ui import (
     md_escape,
     source_links,
     sources_panel,
-    view_downloads,
 )
-from pages._view import begin, finish, link_box, presentation_switch, presenting, selection, story_picker, widget_values
+from pages._view import begin, presentation_switch, presenting, selection, story_picker, widget_values
 from pages._widgets import basemap_select, find_box, page_intro
 
 a = atlas()
@@ -47,12 +46,15 @@ shown = (f"Countries by your indicator \u201c{mine.attrs.get('name')}\u201d (upl
 page_intro("C6 Atlas · Central Asia and the South Caucasus", f"{shown} on the chosen date.")
 
 names = a.country_names()
-iso3 = selection("overview", lambda lat, lon: country_at(a.boundaries, lat, lon))
+def pick(lat: float, lon: float) -> str | None:
+    return country_at(a.boundaries, lat, lon)
+
+
+iso3 = selection("overview", pick)
 scene = build_scene(a, "overview", {**widget_values("overview"), "sel": iso3}, indicator=mine)
 meetings = scene.facts.meetings
 
-clicked, right = map_section(a, scene, over_map=lambda: play_bar(a, "overview", date_key="overview_as_of"))
-iso3 = selection("overview", lambda lat, lon: country_at(a.boundaries, lat, lon), clicked)
+_, right = map_section(a, scene, pick=pick, over_map=lambda: play_bar(a, "overview", date_key="overview_as_of"))
 with right:
     st.subheader(f"The format on {as_of.isoformat()}")
     st.markdown("\n".join(f"- {md_escape(line)}" for line in story_lines(a, as_of, body=BODY)))
@@ -72,11 +74,8 @@ with right:
         st.caption("Click a country on the map for its record and sources.")
 
 sources_panel(a, scene.sources)
-query = finish("overview")
 if presenting():
     st.stop()
-link_box("overview", query)
-view_downloads(a, page="overview", query=query, layers=scene.layers)
 
 st.subheader("Meetings held by the chosen date")
 if meetings:

@@ -11,7 +11,7 @@ from geo.scenes import build_scene
 from geo.text import for_readers
 from geo.views import choices
 from pages import _view as view
-from pages._ui import atlas, download_buttons, map_section, md_escape, sources_panel, view_downloads
+from pages._ui import atlas, download_buttons, map_section, md_escape, sources_panel
 from pages._widgets import basemap_select, find_box, metrics, page_intro, show_card
 
 a = atlas()
@@ -35,8 +35,7 @@ pid = view.selection("transport", pick)
 scene = build_scene(a, "transport", {**values, "sel": pid})
 facts = scene.facts
 segments, plan = facts.segments, facts.plan
-clicked, right = map_section(a, scene)
-pid = view.selection("transport", pick, clicked)
+_, right = map_section(a, scene, pick=pick)
 with st.sidebar:
     st.multiselect("Corridor", list(vocab.CORRIDOR), format_func=vocab.CORRIDOR.get, key="transport_corridor")
     st.multiselect("Mode", list(vocab.MODE), format_func=vocab.MODE.get, key="transport_mode")
@@ -86,11 +85,8 @@ with right:
     st.caption("" if pid else "Click a segment or a node on the map, or find one, for its facts and sources.")
 
 sources_panel(a, scene.sources)
-query = view.finish("transport")
 if view.presenting():
     st.stop()
-view.link_box("transport", query)
-view_downloads(a, page="transport", query=query, layers=scene.layers)
 
 st.subheader("Measured: kilometres by corridor and by country")
 tables = tr.tables_for_readers(a, segments)

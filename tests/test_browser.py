@@ -345,3 +345,52 @@ def test_slide_image_download_is_a_1920_png(browser, app_url, tmp_path):
     download.value.save_as(saved)
     assert image_size(saved.read_bytes()) == (1920, 1080)
     context.close()
+
+
+def test_a_pan_reruns_only_the_map_and_a_click_selects(browser, tmp_path):
+    """A pan or zoom reruns only the map's fragment (the server records fragment runs and no app run) and the
+    address bar and the link box follow the new view; a click on a country reruns the page, which shows the
+    country's record and outlines it, on the same map (not reloaded)."""
+    from playwright.sync_api import expect
+
+    from bench.run import run_log, timed_server
+
+    with timed_server() as (url, runs):
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        watch = watch_page(context, page)
+        page.goto(f"{url}/?date=2025-11-16&lat=43&lon=60&z=4", wait_until="domcontentloaded")  # a link's view
+        frame = page.frame_locator(MAP_FRAME)
+        expect(frame.locator("path.atlas-focus")).to_have_count(9, timeout=60_000)
+        wait_until_settled(page)
+        leaflet = next(f for f in page.frames if f.locator(".leaflet-container").count())
+        leaflet.evaluate("window.__kept = 'yes'")
+        find_map = "Object.values(window).find(v => v && v._leaflet_id && v.getZoom)"
+        assert leaflet.evaluate(f"[{find_map}.getCenter().lat, {find_map}.getCenter().lng, {find_map}.getZoom()]") == [43, 60, 4]
+
+        seen = len(run_log(runs))
+        leaflet.evaluate(f"{find_map}.setView([41.5, 64.5], 5, {{animate: false}})")
+        page.wait_for_function("() => /[?&]lat=41\\.5(&|$)/.test(location.search) && /[?&]z=5(&|$)/.test(location.search)",
+                               timeout=30_000)
+        wait_until_settled(page)
+        kinds = [kind for _, _, kind in run_log(runs)[seen:]]
+        assert kinds and set(kinds) == {"fragment"}, f"a pan ran {kinds}, expected fragment runs only"
+        page.get_by_text("Link to this view").click()
+        expect(page.get_by_text("lat=41.5&lon=64.5&z=5", exact=False)).to_be_visible()
+        expect(page.get_by_text("Click a country on the map for its record and sources.")).to_be_visible()
+
+        seen = len(run_log(runs))
+        point = leaflet.evaluate(f"(() => {{ const p = {find_map}.latLngToContainerPoint([41.5, 64.5]); return [p.x, p.y]; }})()")
+        page.locator(MAP_FRAME).scroll_into_view_if_needed()
+        box = page.locator(MAP_FRAME).bounding_box()
+        page.mouse.click(box["x"] + point[0], box["y"] + point[1])
+        expect(page.get_by_role("heading", name="Uzbekistan")).to_be_visible(timeout=30_000)
+        expect(frame.locator("path.atlas-selected")).to_have_count(1, timeout=30_000)
+        page.wait_for_function("() => /[?&]sel=UZB(&|$)/.test(location.search)", timeout=30_000)
+        wait_until_settled(page)
+        assert "app" in [kind for _, _, kind in run_log(runs)[seen:]]
+        assert leaflet.evaluate("window.__kept") == "yes", "the map was reloaded"
+        assert leaflet.evaluate(f"{find_map}.getZoom()") == 5
+        page.screenshot(path=str(tmp_path / "selected.png"))
+        assert watch.problems() == [], "\n".join(watch.problems())
+        context.close()

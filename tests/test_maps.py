@@ -145,3 +145,36 @@ def test_standalone_html_inlines_every_asset(tiny_atlas):
     assert "<title>Overview &lt;b&gt;</title>" in html
     assert "/app/static/" not in html and "<script src=" not in html and '<link rel="stylesheet" href=' not in html
     assert "Leaflet 1.9.3" in html and "atlas-focus" in html and "atlas-legend" in html
+
+
+@pytest.mark.parametrize("page", ["overview", "membership", "transport", "energy", "cooperation"])
+def test_the_layer_sent_is_what_streamlit_folium_makes_of_the_scene(page, atlas, run_page):
+    """The map layer is sent as finished text (`geo.leaflet.FinishedLayer`, rendered once per view): what reaches
+    the browser must be exactly what streamlit-folium makes of the scene's folium layer, on every page, also on a
+    rerun that reuses the text (a pan reports a new view)."""
+    import json
+
+    import streamlit_folium
+
+    from geo.maps import scene_base, scene_layer
+    from geo.scenes import build_scene
+    from geo.views import PAGES
+
+    at = run_page(PAGES[page].file, {"lat": "42", "lon": "60", "z": "5"})
+    assert not at.exception
+
+    def element():
+        return next(e for e in at.get("component_instance") if e.proto.component_name == "streamlit_folium.st_folium")
+
+    def sent() -> str:
+        return json.loads(element().proto.json_args)["feature_group"]
+
+    first = sent()
+    scene = build_scene(atlas, page, {})
+    base = scene_base(atlas, scene)
+    base.render()
+    expected = streamlit_folium._get_feature_group_string(scene_layer(scene), base)  # the library's own path
+    assert first == expected
+    at.session_state[element().key] = {"last_object_clicked": None, "center": {"lat": 43.0, "lng": 61.0}, "zoom": 5}
+    at.run()
+    assert not at.exception and float(at.query_params["lat"]) == 43.0 and sent() == expected
