@@ -6,6 +6,7 @@ Pages import from here; `geo` stays free of Streamlit. Shared data is cached onc
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from textwrap import dedent
 
@@ -22,17 +23,8 @@ from geo.load import Atlas, data_signature, load_atlas
 from geo.maps import scene_base, scene_layer, standalone_html
 from geo.scenes import describe
 from geo.text import md_escape, number
-from pages._view import (
-    controls,
-    current_view,
-    finish,
-    initial_view,
-    link_box,
-    presentation_bar,
-    presenting,
-    remember_view,
-    selection,
-)
+from pages import _view as view
+from pages._view import controls, presentation_bar, presenting
 
 APP_ROOT = Path(__file__).resolve().parent.parent
 MAP_HEIGHT = 620
@@ -131,6 +123,7 @@ def map_section(a: Atlas, scene, *, pick=None, over_map=None):
         with st.container(key="atlas-present-foot"):
             st.caption(f"{ATTRIBUTION_TEXT} Boundaries imply no opinion on the legal status of any territory. "
                        f"Data version {a.version}.")
+        _map_first(scene.page)
         return returned, controls("details")
     left, right = st.columns([5, 2], gap="medium")
     with left:
@@ -140,7 +133,31 @@ def map_section(a: Atlas, scene, *, pick=None, over_map=None):
         boundary_notice(a)
         with st.expander("The map in words"):
             st.markdown("\n".join(f"- {md_escape(line)}" for line in describe(scene)))
+    _map_first(scene.page)
     return returned, right
+
+
+MAP_FIRST_WAIT_S = 5.0
+"""How long a page's first run waits for the map to report before it shows the rest of the page anyway."""
+
+
+def _map_first(page: str) -> None:
+    """On the page's first run in a session, stop here: the browser then draws the map before the page's other
+    elements (the sidebar's widgets, the details, the tables), which it would otherwise render first. The map
+    reports its view once drawn, and `_map_and_view` then reruns the page whole; should no report come (the map's
+    script failed), the page is shown whole after `MAP_FIRST_WAIT_S` all the same."""
+    if st.session_state.get(f"_map_first_{page}") is None:
+        return
+    _rest_of_the_page_soon(page)
+    st.stop()
+
+
+@st.fragment(run_every=MAP_FIRST_WAIT_S / 2)
+def _rest_of_the_page_soon(page: str) -> None:
+    began = st.session_state.get(f"_map_first_{page}")
+    if began is not None and time.monotonic() - began >= MAP_FIRST_WAIT_S:
+        st.session_state[f"_map_first_{page}"] = None
+        st.rerun(scope="app")
 
 
 @st.fragment
@@ -152,12 +169,15 @@ def _map_and_view(a: Atlas, scene, pick, *, large: bool) -> dict:
     returned = show_map(lambda: scene_base(a, scene, large_text=large), lambda: scene_layer(scene), page=page,
                         same_layer=scene)
     before = st.session_state.get(f"_sel_{page}")
-    if pick is not None and selection(page, pick, returned) != before:
+    if pick is not None and view.selection(page, pick, returned) != before:
         st.rerun(scope="app")
-    query = finish(page)
+    if returned.get("center") and st.session_state.get(f"_map_first_{page}") is not None:
+        st.session_state[f"_map_first_{page}"] = None  # the map is drawn and has reported: now the whole page
+        st.rerun(scope="app")
+    query = view.finish(page)
     if not large:
         image_downloads(a, scene)
-        link_box(page, query)
+        view.link_box(page, query)
         view_downloads(a, page=page, query=query, layers=scene.layers)
     return returned
 
@@ -167,9 +187,9 @@ def image_downloads(a: Atlas, scene) -> None:
     drawn with matplotlib (no browser). Built only when clicked: matplotlib is imported then, not before."""
     import dataclasses
 
-    view = current_view(scene.page)
-    if view:  # the map as the reader has panned and zoomed it
-        scene = dataclasses.replace(scene, values={**scene.values, "lat": view[0], "lon": view[1], "z": view[2]})
+    shown = view.current_view(scene.page)
+    if shown:  # the map as the reader has panned and zoomed it
+        scene = dataclasses.replace(scene, values={**scene.values, "lat": shown[0], "lon": shown[1], "z": shown[2]})
     cols = st.columns(len(IMAGE_FORMATS))
     for col, fmt in zip(cols, IMAGE_FORMATS):
         col.download_button(
@@ -199,7 +219,7 @@ def show_map(make_base, make_layer, *, page: str, height: int = MAP_HEIGHT, same
     `same_layer`: an object that is the same one whenever the layer is the same (the scene). While it is, the
     layer's script rendered the first time is given again (a pan, a zoom, a rerun with nothing changed)."""
     _static_assets_ready()
-    center, zoom = initial_view(page)
+    center, zoom = view.initial_view(page)
     held = st.session_state.get(f"_layer_script_{page}")
     if same_layer is None or held is None or held[0] is not same_layer:
         held = (same_layer, layer_script(make_layer()))
@@ -216,7 +236,7 @@ def show_map(make_base, make_layer, *, page: str, height: int = MAP_HEIGHT, same
         render=False,  # streamlit-folium renders the map itself once more below; rendering the figure too is waste
     )
     value = value or {}
-    remember_view(page, value)
+    view.remember_view(page, value)
     controls(f"{page}-html").download_button(
         FORMATS["html"].label,
         data=lambda: standalone_html(make_base(), make_layer(), title=f"C6 Atlas · {page}"),
@@ -240,9 +260,17 @@ def layer_script(layer: folium.FeatureGroup) -> str:
     return dedent(generate_leaflet_string(layer, base_id="feature_group_0").replace(get_full_id(holder), "map_div"))
 
 
-def indicator_upload(a: Atlas, page: str):
+def indicator_held(page: str):
+    """Return the uploaded indicator to colour the map by, or None: read from the session before the map is drawn
+    (`indicator_upload` draws its box after the map)."""
+    held = st.session_state.get("_my_indicator")
+    return held if held is not None and st.session_state.get(f"{page}_use_upload", True) else None
+
+
+def indicator_upload(a: Atlas, page: str) -> None:
     """The sidebar's "your indicator" box: upload a CSV (country, value, optional year), see what was wrong with
-    it, and choose to colour the map by it. Returns the indicator to draw, or None.
+    it, and choose to colour the map by it (`indicator_held`). A new upload that can be used reruns the page, so
+    the map drawn above shows it.
 
     The parsed upload is kept in this session only (shared by the Overview and Membership pages), never on disk.
     """
@@ -262,25 +290,25 @@ def indicator_upload(a: Atlas, page: str):
                 st.session_state["_my_indicator"] = held = frame
                 st.session_state["_my_indicator_problems"] = [str(p) for p in problems]
                 st.session_state.pop("_my_indicator_error", None)
+                st.rerun()
             except DataError as exc:
                 st.session_state["_my_indicator_error"] = str(exc)
         if st.session_state.get("_my_indicator_error"):
             st.error("The upload was not used:")
             st.code(st.session_state["_my_indicator_error"], language=None, wrap_lines=True)
         if held is None:
-            return None
+            return
         problems = st.session_state.get("_my_indicator_problems", [])
         st.caption(f"{md_escape(held.attrs.get('name'))}: {len(held)} countries joined.")
         if problems:
             st.warning(f"{len(problems)} row{'s' if len(problems) != 1 else ''} left out:")
             st.code("\n".join(problems[:30]) + (f"\n… and {len(problems) - 30} more" if len(problems) > 30 else ""),
                     language=None, wrap_lines=True)
-        on = st.toggle("Colour the map by your indicator", key=f"{page}_use_upload", value=True)
+        st.toggle("Colour the map by your indicator", key=f"{page}_use_upload", value=True)
         if st.button("Remove the upload", key=f"{page}_remove_upload"):
             for key in ("_my_indicator", "_my_indicator_problems", "_my_indicator_error"):
                 st.session_state.pop(key, None)
             st.rerun()
-    return held if on else None
 
 
 def indicator_value(indicator, iso3: str) -> None:

@@ -9,6 +9,7 @@ page's current state back into the URL, so the address bar always holds a link t
 from __future__ import annotations
 
 import datetime as dt
+import time
 import uuid
 
 import streamlit as st
@@ -35,6 +36,8 @@ def begin(page: str, atlas: Atlas) -> None:
     consumed = st.session_state.setdefault("_nav_tokens", set())
     first = f"_url_seen_{page}" not in st.session_state
     st.session_state[f"_url_seen_{page}"] = True
+    if first:  # the page's first run in this session draws its map and stops (`pages._ui.map_section`)
+        st.session_state[f"_map_first_{page}"] = time.monotonic()
     if query and (first or (token and token not in consumed)):
         consumed.add(token)
         view = parse_view(page, query, atlas)

@@ -27,15 +27,8 @@ page_intro("Cooperation: water, borders and people",
            "Shared rivers and lakes and the bodies that manage them; land borders by the state of their delimitation "
            'and the steps to peace; visas and direct flights among the eight countries of the proposed "5+3". '
            "Empty cells in the data read \"not recorded\".")
-with st.sidebar:
-    view_name = st.radio("View", list(vocab.COOPERATION_VIEW), format_func=vocab.COOPERATION_VIEW.get,
-                         key="cooperation_view")
-    if view_name == "people":
-        st.selectbox("Citizen of", five_plus_three(a), format_func=lambda c: names.get(c, c), key="cooperation_country")
-    find_box(a, "cooperation")
-    basemap_select("cooperation")
-    presentation_switch()
-    story_picker(a)
+view_name = st.session_state["cooperation_view"]  # the sidebar comes after the map; its values are in the session
+
 
 def pick(lat: float, lon: float) -> str | None:  # what a click means in the view shown
     return coop.pick(a, view_name, lat, lon)
@@ -58,6 +51,14 @@ else:
              "Direct flights": len(layers["air_links"]), "Exchanges": len(layers["events"])})
 
 _, right = map_section(a, scene, pick=pick)
+with st.sidebar:
+    st.radio("View", list(vocab.COOPERATION_VIEW), format_func=vocab.COOPERATION_VIEW.get, key="cooperation_view")
+    if view_name == "people":
+        st.selectbox("Citizen of", five_plus_three(a), format_func=lambda c: names.get(c, c), key="cooperation_country")
+    find_box(a, "cooperation")
+    basemap_select("cooperation")
+    presentation_switch()
+    story_picker(a)
 with right:
     st.subheader(QUESTIONS[view_name])
     st.markdown(md_escape(facts.answer))

@@ -26,19 +26,6 @@ short, full = dict(zip(bodies["id"], bodies["short_name"])), dict(zip(bodies["id
 names = a.country_names()
 
 page_intro("Membership: who belongs where")
-with st.sidebar:
-    view_name = st.radio("View", list(vocab.MEMBERSHIP_VIEW), format_func=vocab.MEMBERSHIP_VIEW.get, key="membership_view")
-    body = st.selectbox("Organisation", bodies["id"].tolist(), format_func=lambda b: f"{short[b]} · {full[b]}",
-                        key="membership_body")
-    if view_name == "compare":
-        st.multiselect("Organisations to compare", bodies["id"].tolist(), format_func=short.get, key="membership_compare")
-        st.radio("Counts as taking part", list(vocab.COUNT_AS), format_func=vocab.COUNT_AS.get, key="membership_count_as")
-    speed_choice("membership")
-    find_box(a, "membership")
-    basemap_select("membership")
-    mine = ui.indicator_upload(a, "membership")
-    view.presentation_switch()
-    view.story_picker(a)
 
 take_frame("membership", "membership_date")
 with view.controls("date"):
@@ -47,12 +34,25 @@ def pick(lat: float, lon: float) -> str | None:
     return country_at(a.boundaries, lat, lon)
 
 
-iso3 = view.selection("membership", pick)
+iso3, mine = view.selection("membership", pick), ui.indicator_held("membership")  # the sidebar comes after the map
+view_name, body = st.session_state["membership_view"], st.session_state["membership_body"]
 scene = build_scene(a, "membership", {**view.widget_values("membership"), "sel": iso3}, indicator=mine)
 for notice in scene.notices:
     st.info(md_escape(notice))
 facts = scene.facts
 _, right = ui.map_section(a, scene, pick=pick, over_map=lambda: play_bar(a, "membership", date_key="membership_date", start=TIMELINE_START))
+with st.sidebar:
+    st.radio("View", list(vocab.MEMBERSHIP_VIEW), format_func=vocab.MEMBERSHIP_VIEW.get, key="membership_view")
+    st.selectbox("Organisation", bodies["id"].tolist(), format_func=lambda b: f"{short[b]} · {full[b]}", key="membership_body")
+    if view_name == "compare":
+        st.multiselect("Organisations to compare", bodies["id"].tolist(), format_func=short.get, key="membership_compare")
+        st.radio("Counts as taking part", list(vocab.COUNT_AS), format_func=vocab.COUNT_AS.get, key="membership_count_as")
+    speed_choice("membership")
+    find_box(a, "membership")
+    basemap_select("membership")
+    ui.indicator_upload(a, "membership")
+    view.presentation_switch()
+    view.story_picker(a)
 
 with right:
     if facts.comparison is not None:

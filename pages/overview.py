@@ -16,6 +16,7 @@ from geo.views import CONSULTATIVE as BODY
 from pages._play import play_bar, speed_choice, take_frame
 from pages._ui import (
     atlas,
+    indicator_held,
     indicator_upload,
     indicator_value,
     map_section,
@@ -31,16 +32,8 @@ begin("overview", a)
 body_name = a.body_names().get(BODY, BODY)
 
 take_frame("overview", "overview_as_of")
-with st.sidebar:
-    as_of = st.date_input("As of", min_value=dt.date(2017, 1, 1), max_value=dt.date(2035, 12, 31), format="YYYY-MM-DD",
-                          key="overview_as_of")
-    speed_choice("overview")
-    find_box(a, "overview")
-    basemap_select("overview")
-    mine = indicator_upload(a, "overview")
-    presentation_switch()
-    story_picker(a)
-
+# The map is sent before the sidebar: the widgets' values are read from the session (set by the link or the reader).
+as_of, mine = widget_values("overview")["date"], indicator_held("overview")
 shown = (f"Countries by your indicator \u201c{mine.attrs.get('name')}\u201d (uploaded) and the meeting venues"
          if mine is not None else f"Focus countries by their status in the {body_name}")
 page_intro("C6 Atlas · Central Asia and the South Caucasus", f"{shown} on the chosen date.")
@@ -55,6 +48,15 @@ scene = build_scene(a, "overview", {**widget_values("overview"), "sel": iso3}, i
 meetings = scene.facts.meetings
 
 _, right = map_section(a, scene, pick=pick, over_map=lambda: play_bar(a, "overview", date_key="overview_as_of"))
+with st.sidebar:
+    st.date_input("As of", min_value=dt.date(2017, 1, 1), max_value=dt.date(2035, 12, 31), format="YYYY-MM-DD",
+                  key="overview_as_of")
+    speed_choice("overview")
+    find_box(a, "overview")
+    basemap_select("overview")
+    indicator_upload(a, "overview")
+    presentation_switch()
+    story_picker(a)
 with right:
     st.subheader(f"The format on {as_of.isoformat()}")
     st.markdown("\n".join(f"- {md_escape(line)}" for line in story_lines(a, as_of, body=BODY)))

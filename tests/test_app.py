@@ -10,7 +10,6 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from bench.browser import REPO
 from geo.load import DATA_DIR_ENV, load_atlas
 from geo.views import PAGES as REGISTRY
 
@@ -384,11 +383,9 @@ def test_garbage_links_are_named_and_ignored(page, monkeypatch, run_page):
     assert map_args(at)  # the page still draws its map
 
 
-def test_repeated_parameters_use_the_first_and_say_so(monkeypatch):
+def test_repeated_parameters_use_the_first_and_say_so(monkeypatch, run_page):
     monkeypatch.delenv(DATA_DIR_ENV, raising=False)
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
-    at.query_params["date"] = ["2024-08-09", "2019-01-01"]
-    at = at.switch_page("pages/overview.py").run()
+    at = run_page("pages/overview.py", {"date": ["2024-08-09", "2019-01-01"]})
     assert not at.exception
     assert at.date_input(key="overview_as_of").value == dt.date(2024, 8, 9)
     assert any("date given 2 times: the first value is used" in c.value for c in at.caption)
@@ -402,3 +399,23 @@ def test_no_state_leaks_between_sessions(monkeypatch, run_page):
     assert second.date_input(key="overview_as_of").value == dt.date.today()
     assert not second.session_state["present"]
     assert "_sel_overview" not in second.session_state
+
+
+def test_a_first_visit_sends_the_map_first_and_the_whole_page_once_the_map_reports(monkeypatch):
+    """A page's first run in a session draws the title and the map and stops (the browser then draws the map
+    before the page's other elements); the map's first report of its view brings the whole page, sidebar,
+    details and tables; later runs draw the whole page at once."""
+    from bench.browser import REPO
+
+    monkeypatch.delenv(DATA_DIR_ENV, raising=False)
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).switch_page("pages/overview.py").run()
+    assert not at.exception and at.title
+    element = next(e for e in at.get("component_instance") if e.proto.component_name == "streamlit_folium.st_folium")
+    assert not at.dataframe and not at.date_input and not at.sidebar.selectbox, "only the map on the first run"
+    at.session_state[element.key] = {"last_object_clicked": None, "center": {"lat": 42.0, "lng": 60.0}, "zoom": 4}
+    at.run()
+    assert not at.exception
+    assert at.date_input(key="overview_as_of").value == dt.date.today() and at.dataframe and at.sidebar.selectbox
+    assert at.session_state["_map_first_overview"] is None and float(at.query_params["lat"]) == 42.0
+    at.date_input(key="overview_as_of").set_value(dt.date(2019, 11, 29)).run()
+    assert not at.exception and at.dataframe and at.date_input(key="overview_as_of").value == dt.date(2019, 11, 29)
