@@ -33,6 +33,7 @@ from geo.leaflet import (
     context_json,
     feature_collection,
     physical_json,
+    point_markers,
 )
 from geo.load import Atlas
 from geo.map_labels import GroupLabels, LabelLayer, labels_json
@@ -262,8 +263,8 @@ NODE_LABEL_RANK = {"seaport": (2.2, 0), "ferry_terminal": (2.2, 0), "hub": (2.6,
 def draw_points(fg: folium.FeatureGroup, mark: mk.Points) -> None:
     """A circle marker per place, filled by kind, each with the CSS class ``atlas-node``, and the place's short name
     beside it where there is room (``name`` column)."""
-    circle_markers(fg, mark.frame, fill_of=lambda row: mark.kind_colours.get(row["kind"], "#999999"), radius=5,
-                   color="#222222", weight=1.5, fill_opacity=1.0, class_name="atlas-node")
+    point_markers(fg, mark.frame, fill_of=lambda row: mark.kind_colours.get(row["kind"], "#999999"), radius=5,
+                  color="#222222", weight=1.5, fill_opacity=1.0, class_name="atlas-node")
     if "name" in mark.frame.columns and len(mark.frame):
         rows = mark.frame.dropna(subset=["lat", "lon"])
         labels = [MapLabel(float(la), float(lo), short_name(str(n), port=k in ("seaport", "ferry_terminal")), "node",
