@@ -6,7 +6,6 @@ from geo import transport as tr
 from geo import vocab
 from geo.cards import node_card, segment_card
 from geo.export import export_frame
-from geo.lines import country_km_table
 from geo.scenes import build_scene
 from geo.text import for_readers
 from geo.views import choices
@@ -93,11 +92,10 @@ view.link_box("transport", query)
 view_downloads(a, page="transport", query=query, layers=scene.layers)
 
 st.subheader("Measured: kilometres by corridor and by country")
-tables = tr.tables_for_readers(a, segments)
+tables = tr.view_tables(a, segments)  # remembered per set of segments: built once for each filter
 st.dataframe(tables["corridors"], hide_index=True, width="stretch")
-pivot = country_km_table(segments, names).groupby("country", as_index=False)["km"].sum().sort_values("km", ascending=False)
 c1, c2 = st.columns(2)
-c1.dataframe(pivot.rename(columns={"country": "Country", "km": "Route km"}).round(0), hide_index=True, width="stretch")
+c1.dataframe(tables["route km"], hide_index=True, width="stretch")
 c2.dataframe(tables["lengths"], hide_index=True, width="stretch")
 st.dataframe(tables["by country"], hide_index=True, width="stretch")  # published and computed km by country
 
