@@ -15,7 +15,7 @@ import folium
 import geopandas as gpd
 import pandas as pd
 from branca.element import Element, MacroElement
-from folium.elements import ElementAddToElement
+from folium.elements import ElementAddToElement, JSCSSMixin
 from folium.features import GeoJsonStyleMapper
 from folium.template import Template
 from folium.utilities import get_obj_in_upper_tree
@@ -23,7 +23,6 @@ from folium.utilities import get_obj_in_upper_tree
 from geo import styles
 from geo.assets import localize
 from geo.marks import LegendItem
-from geo.packing import packed_json, unpack_script
 from geo.text import escape_text
 
 
@@ -38,7 +37,7 @@ def feature_collection(frame: gpd.GeoDataFrame) -> dict:
     import shapely
 
     columns = [c for c in frame.columns if c != frame.geometry.name]
-    records = frame[columns].astype(object).where(frame[columns].notna(), None).to_dict("records")
+    records = row_dicts(frame, columns, missing=None)
     for record in records:
         for key, value in record.items():
             if isinstance(value, str) and ("{" in value or "}" in value):
@@ -51,6 +50,27 @@ def feature_collection(frame: gpd.GeoDataFrame) -> dict:
             for props, geom in zip(records, geometries)
         ],
     }
+
+
+_NO_VALUE = object()
+
+
+def row_dicts(frame: pd.DataFrame, columns: Sequence[str] | None = None, *, missing=_NO_VALUE) -> list[dict]:
+    """The rows of `frame` (its `columns`, by default all) as dicts of plain Python values, as
+    ``DataFrame.to_dict("records")`` gives them but read column by column, several times faster on text columns;
+    with `missing`, missing values (None, NaN, NA) become it."""
+    columns = list(frame.columns if columns is None else columns)
+    if not columns:
+        return [{} for _ in range(len(frame))]
+    values = []
+    for column in columns:
+        series = frame[column]
+        if missing is _NO_VALUE:
+            values.append(series.tolist())
+        else:
+            absent = series.isna().tolist()
+            values.append([missing if gone else v for v, gone in zip(series.tolist(), absent)])
+    return [dict(zip(columns, row)) for row in zip(*values)]
 
 
 _CSS = f"""
@@ -252,45 +272,36 @@ class FinishedScript(MacroElement):
         self.get_root().script.add_child(Script(self.script()), name=self.get_name())
 
 
-class ContextLayer(FinishedScript):
-    """The context countries (land, borders, a tooltip with the name, a highlight on hover) as one Leaflet GeoJSON
-    layer. The same for every run of a page, so its script is built from cached packed text (`context_json`) and
-    added to the figure without going through Jinja."""
+class MarkScript(JSCSSMixin, FinishedScript):
+    """A mark drawn once as finished text (`geo.maps.mark_script`), added as it is to any feature group: the text
+    runs in a function of its own, given the group and the map it is added to (named `SLOT` in the text), so its
+    names never meet another mark's. Carries the JS and CSS links its elements need."""
 
-    def __init__(self, data_json: str, *, fill_opacity: float):
-        super().__init__(data_json)
-        self.style = {"fillColor": styles.LAND, "color": styles.BORDER, "weight": 0.7, "fillOpacity": fill_opacity,
-                      "className": "atlas-context"}
-        self.highlight = {"weight": 1.5, "color": styles.FOCUS_BORDER}
+    SLOT = "atlas_slot"
+    """The ``_id`` of the group and map the text was drawn into: it names them ``feature_group_atlas_slot`` and
+    ``map_atlas_slot``."""
+
+    def __init__(self, text: str, *, default_js: list | None = None, default_css: list | None = None,
+                 header: dict[str, str] | None = None):
+        """`header`: finished HTML its elements add to a standalone page's header (a tooltip's table style), by name."""
+        super().__init__(text)
+        self.default_js, self.default_css = list(default_js or []), list(default_css or [])
+        self.header = dict(header or {})
+
+    def render(self, **kwargs) -> None:
+        for name, html in self.header.items():
+            self.get_root().header.add_child(Script(html), name=name)
+        super().render(**kwargs)
 
     def script(self) -> str:
-        name, parent = self.get_name(), self._parent.get_name()
-        return (
-            f"var {name} = L.geoJson({unpack_script(self.data_json)}, {{smoothFactor: 1.0, "
-            f"style: function () {{ return {json.dumps(self.style)}; }}, "
-            "onEachFeature: function (feature, layer) { "
-            "layer.bindTooltip('<b>' + feature.properties.name + '</b>', {sticky: false}); "
-            f"layer.on({{mouseover: function (e) {{ e.target.setStyle({json.dumps(self.highlight)}); }}, "
-            f"mouseout: function (e) {{ {name}.resetStyle(e.target); }}}}); }}}}).addTo({parent});"
-        )
-
-
-CONTEXT_DECIMALS = 4
-"""Decimals of the context countries' coordinates on the map: those of `data/boundaries.geojson`, so the packed
-text (`packed_json`) draws exactly the stored borders."""
-
-
-def context_json(boundaries: gpd.GeoDataFrame, excluded: frozenset) -> str:
-    """The countries of `boundaries` but `excluded` (iso3 and escaped name) as packed text (`packed_json`) safe
-    inside a ``<script>`` (callers remember it per atlas: it is the same for every run of a page)."""
-    context = boundaries.loc[~boundaries["iso3"].isin(excluded), ["iso3", "name", "geometry"]]
-    return packed_json(context.assign(name=[escape_text(n) for n in context["name"]]), decimals=CONTEXT_DECIMALS)
+        group, m = self._parent.get_name(), get_obj_in_upper_tree(self, folium.Map).get_name()
+        return f"(function (feature_group_{self.SLOT}, map_{self.SLOT}) {{\n{self.data_json}\n}})({group}, {m});"
 
 
 def circle_markers(fg: folium.FeatureGroup, points: pd.DataFrame, *, fill_of, **style) -> folium.FeatureGroup:
     """Add a circle marker per row (lat, lon in degrees; label as plain text, escaped here) to `fg`, skipping
     rows without coordinates; `fill_of(row)` gives the fill colour."""
-    for row in points.to_dict("records"):
+    for row in row_dicts(points):
         if pd.isna(row["lat"]) or pd.isna(row["lon"]):
             continue
         folium.CircleMarker(
@@ -329,7 +340,7 @@ def point_markers(fg: folium.FeatureGroup, points: pd.DataFrame, *, fill_of, **s
     `PointMarkers` script, skipping rows without coordinates; `fill_of(row)` gives the fill colour, `style` the
     Leaflet options shared by all (radius, color, weight, fill_opacity, class_name)."""
     rows = [[float(row["lat"]), float(row["lon"]), fill_of(row), escape_text(row["label"])]
-            for row in points.to_dict("records") if not (pd.isna(row["lat"]) or pd.isna(row["lon"]))]
+            for row in row_dicts(points) if not (pd.isna(row["lat"]) or pd.isna(row["lon"]))]
     if rows:
         PointMarkers(rows, {_camel(k): v for k, v in style.items()}).add_to(fg)
     return fg
@@ -338,35 +349,3 @@ def point_markers(fg: folium.FeatureGroup, points: pd.DataFrame, *, fill_of, **s
 def _camel(name: str) -> str:
     head, *rest = name.split("_")
     return head + "".join(part.title() for part in rest)
-
-
-PHYSICAL_DECIMALS = 3
-"""Decimals of the rivers' and lakes' coordinates on the map (about 110 m, under a pixel at the map's greatest
-zoom); `data/physical.geojson` keeps 4."""
-
-
-def physical_json(physical: gpd.GeoDataFrame) -> str:
-    """Today's rivers and lakes (not historic outlines) as packed text (`packed_json`) for the base map: kind only,
-    `PHYSICAL_DECIMALS` decimals."""
-    import shapely
-
-    today = physical.loc[physical["kind"] != "historic_lake", ["kind", "geometry"]]
-    today = today.set_geometry(shapely.set_precision(today.geometry.values, 10.0**-PHYSICAL_DECIMALS))
-    return packed_json(today, decimals=PHYSICAL_DECIMALS)
-
-
-class PhysicalLayer(FinishedScript):
-    """Lakes (filled as sea) and rivers (thin blue lines) over the countries, under the labels, not interactive.
-    Its script is finished text (streamlit-folium takes it from the ``script`` macro; `render` adds it to a
-    standalone figure)."""
-
-    def script(self) -> str:
-        m = self._parent.get_name()
-        return (
-            f"(function () {{ var pane = {m}.createPane('atlasWater'); pane.style.zIndex = 405; "
-            "pane.style.pointerEvents = 'none'; "
-            f"L.geoJson({unpack_script(self.data_json)}, {{pane: 'atlasWater', interactive: false, style: function (f) {{ "
-            f"return f.properties.kind === 'river' ? {{color: '{styles.RIVER}', weight: 1.3, opacity: 0.9, fill: false}} "
-            f": {{color: '{styles.RIVER}', weight: 0.6, fillColor: '{styles.SEA}', fillOpacity: 1}}; }}}})"
-            f".addTo({m}); }})();"
-        )

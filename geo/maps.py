@@ -9,31 +9,34 @@ Coordinates are EPSG:4326 throughout.
 
 from __future__ import annotations
 
+import contextlib
 import re
+import threading
+import weakref
 from collections.abc import Iterable
 
 import folium
 import pandas as pd
+from jinja2 import UndefinedError
 
 from geo import marks as mk
 from geo import styles
 from geo.assets import MAP_CSS, MAP_JS, asset_text, local_url, localize
+from geo.base_layers import ContextLayer, PhysicalLayer, context_json, physical_json
 from geo.basemaps import ATTRIBUTION, BASEMAPS, DEFAULT_CENTER, DEFAULT_ZOOM
 from geo.labels import short_name
 from geo.leaflet import (
     AtlasMap,
     Attribution,
-    ContextLayer,
     FinishedScript,
     GeoJsonLayer,
     Legend,
-    PhysicalLayer,
+    MarkScript,
     Stylesheet,
     circle_markers,
-    context_json,
     feature_collection,
-    physical_json,
     point_markers,
+    row_dicts,
 )
 from geo.load import Atlas
 from geo.map_labels import GroupLabels, LabelLayer, labels_json
@@ -58,7 +61,7 @@ def tip_html(tip: mk.Tip, rows: Iterable[dict]) -> list[str]:
 
 def _with_tips(mark, columns: list[str]) -> pd.DataFrame:
     """The columns of a mark's rows that reach the browser, plus each row's tooltip HTML."""
-    return mark.frame[columns].assign(tip=tip_html(mark.tip, mark.frame.to_dict("records")))
+    return mark.frame[columns].assign(tip=tip_html(mark.tip, row_dicts(mark.frame)))
 
 
 def base_map(
@@ -299,14 +302,61 @@ DRAW = {mk.Areas: draw_areas, mk.Choropleth: draw_choropleth, mk.Lines: draw_lin
 
 def scene_layer(scene, *, fg: folium.FeatureGroup | None = None) -> folium.FeatureGroup:
     """Return the feature group that draws a `geo.scenes.Scene`'s marks (the part of a page map that changes
-    with the reader's filters), in the scene's order."""
+    with the reader's filters), in the scene's order. Each mark is drawn once into finished text (`MarkScript`)
+    and that text is reused for as long as the mark lives (a remembered scene's marks are the same objects on
+    every run), so a rerun or a pan that shows the same view does not draw the layer again."""
     fg = fg if fg is not None else folium.FeatureGroup(name=scene.page)
     for mark in scene.marks:
-        draw = DRAW.get(type(mark))
-        if draw is None:
+        if type(mark) not in DRAW:
             raise ValueError(f"mark was {type(mark).__name__!r} but is expected to be in {[m.__name__ for m in DRAW]}")
-        draw(fg, mark)
-    return localize(fg)
+        mark_script(mark).add_to(fg)
+    return fg
+
+
+_MARK_TEXT: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+"""Each live mark's finished text and assets (marks are frozen and compared by identity: a mark never changes)."""
+_MARK_LOCK = threading.Lock()
+
+
+def mark_script(mark: mk.Mark) -> MarkScript:
+    """Return a `MarkScript` that draws `mark` into the group it is added to, drawn once per mark object."""
+    with _MARK_LOCK:
+        done = _MARK_TEXT.get(mark)
+    if done is None:
+        done = _draw_once(mark)
+        with _MARK_LOCK:
+            _MARK_TEXT[mark] = done
+    text, js, css, header = done
+    return MarkScript(text, default_js=js, default_css=css, header=header)
+
+
+def _draw_once(mark: mk.Mark) -> tuple[str, list, list, dict]:
+    """Draw `mark` with its folium elements into a throwaway group and map, and return their scripts as
+    streamlit-folium would render them (each element's script, in tree order), their JS and CSS links and what
+    they add to a page's header."""
+    m, group = folium.Map(tiles=None), folium.FeatureGroup()
+    m._id = group._id = MarkScript.SLOT  # the names the text uses for its group and map
+    group.add_to(m)
+    DRAW[type(mark)](group, mark)
+    drawn = list(group._children.values())  # the mark's elements, not what rendering adds to the group itself
+    for i, element in enumerate(e for top in drawn for e in _descendants(top)):  # the same text on every build
+        element._id = str(i)
+    localize(group)
+    group.render()  # completes the elements (a GeoJSON layer's styles); what it adds to the map is thrown away
+    scripts, js, css = [], [], []
+    for element in (e for top in drawn for e in _descendants(top)):
+        with contextlib.suppress(AttributeError, UndefinedError):  # as streamlit-folium: no script macro, no script
+            scripts.append(element._template.module.script(element, {}))
+        js += [link for link in getattr(element, "default_js", []) if link not in js]
+        css += [link for link in getattr(element, "default_css", []) if link not in css]
+    header = {name: element.render() for name, element in m.get_root().header._children.items()}
+    return "\n".join(s.strip() for s in scripts if s.strip()), js, css, header
+
+
+def _descendants(element):
+    yield element
+    for child in list(element._children.values()):
+        yield from _descendants(child)
 
 
 def scene_base(atlas: Atlas, scene, *, large_text: bool = False) -> folium.Map:

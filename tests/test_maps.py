@@ -194,7 +194,8 @@ def test_packed_layers_draw_exactly_the_stored_shapes(atlas):
     of boundaries.geojson; every geometry kind round-trips."""
     from shapely.geometry import LineString, MultiLineString, MultiPolygon, Polygon
 
-    from geo.leaflet import context_json, feature_collection
+    from geo.base_layers import context_json
+    from geo.leaflet import feature_collection
     from geo.packing import packed_json
 
     text = context_json(atlas.boundaries, frozenset())
@@ -221,7 +222,7 @@ def test_packed_layers_draw_exactly_the_stored_shapes(atlas):
 def test_the_browser_unpacks_the_base_layers_to_the_stored_shapes(atlas, browser):
     """What `unpack_script` gives in Chromium is what the Python decoding above gives: the same coordinates, to
     the last bit, for the context countries and today's rivers and lakes."""
-    from geo.leaflet import context_json, physical_json
+    from geo.base_layers import context_json, physical_json
     from geo.packing import unpack_script
 
     page = browser.new_page()
@@ -244,3 +245,42 @@ def test_every_page_map_stays_under_its_payload_budget(page, run_page, monkeypat
     assert len(element.proto.json_args.encode("utf-8")) < 300_000
     script = json.loads(element.proto.json_args)["script"]
     assert '"coordinates"' not in script and '"scale":10000' in script and '"scale":1000,' in script
+
+
+def test_a_mark_is_drawn_once_and_each_view_keeps_its_own_layer(atlas, monkeypatch):
+    """A remembered scene's marks are drawn into finished text once; a rerun of the view reuses it, and another
+    view (another scene, other marks) gets its own text, never the last one's."""
+    import geo.maps as maps
+    from geo.scenes import build_scene
+
+    calls = []
+    draw_once = maps._draw_once
+    monkeypatch.setattr(maps, "_draw_once", lambda mark: calls.append(mark) or draw_once(mark))
+    ferries = build_scene(atlas, "transport", {"mode": ["ferry"], "sel": "aktau-port"})
+    first = [c.data_json for c in maps.scene_layer(ferries)._children.values()]
+    assert len(calls) == len(ferries.marks) == len(first)
+    again = [c.data_json for c in maps.scene_layer(ferries)._children.values()]
+    assert again == first and len(calls) == len(ferries.marks)  # nothing drawn again
+    rail = maps.scene_layer(build_scene(atlas, "transport", {"mode": ["rail"]}))
+    rail_text = "\n".join(c.data_json for c in rail._children.values())
+    assert "atlas-line-alat-tbilisi" in rail_text and "atlas-line-aktau-baku-ferry" not in rail_text
+    assert "atlas-line-aktau-baku-ferry" in "\n".join(first) and "atlas-selected" in "\n".join(first)
+
+
+def test_a_layer_of_finished_marks_draws_into_its_group_and_map(tiny_atlas):
+    """Each mark's text runs in a function given the group and map it is added to, in the app (streamlit-folium
+    renames both) as in the HTML download, which also keeps the tooltips' style."""
+    from streamlit_folium import _get_feature_group_string
+
+    from geo.maps import scene_base, scene_layer, standalone_html
+    from geo.scenes import build_scene
+
+    scene = build_scene(tiny_atlas, "transport", {"air": True})
+    app_layer = _get_feature_group_string(scene_layer(scene), scene_base(tiny_atlas, scene))
+    assert app_layer.count("})(feature_group_feature_group_0, map_div);") == len(scene.marks)
+    assert "atlas_slot" in app_layer and "feature_group_feature_group_0.addTo(map_div)" in app_layer
+    html = standalone_html(scene_base(tiny_atlas, scene), scene_layer(scene))
+    group = re.search(r"var (feature_group_[0-9a-f]+) = L\.featureGroup", html).group(1)
+    m = re.search(r"var (map_[0-9a-f]+) = L\.map", html).group(1)
+    assert html.count(f"}})({group}, {m});") == len(scene.marks)
+    assert ".foliumtooltip table" in html and "atlas-line" in html and "atlas-air" in html
