@@ -193,7 +193,8 @@ def _corridor_journeys(atlas: Atlas) -> pd.DataFrame:
 
 def tables_for_readers(atlas: Atlas, segments: gpd.GeoDataFrame) -> dict[str, pd.DataFrame]:
     """The Transport page's tables in words and numbers: km by corridor of `segments` (``corridors``) and by
-    country (``route km``), the corridors' journeys, the published transit times, the TITR volumes, and the
+    country (``route km``), the corridors' journeys, the published transit times, the TITR volumes (and the cargo
+    by year, for a chart), and the
     published lengths of the named routes and of `segments` beside the computed ones, whole (``lengths``) and by
     country (``by country``). What does not depend on `segments` is built once per atlas."""
     from geo import vocab
@@ -216,6 +217,7 @@ def tables_for_readers(atlas: Atlas, segments: gpd.GeoDataFrame) -> dict[str, pd
         "journeys": static["journeys"],
         "transit times": static["transit times"],
         "volumes": static["volumes"],
+        "cargo by year": static["cargo by year"],
         "lengths": for_readers(lengths, {
             "name": "Line", "kind": "Kind", "published_length_km": "Published km", "length_km": "Computed km",
             "length_ratio": "Computed / published"}, digits=3),
@@ -246,6 +248,8 @@ def _static_tables(atlas: Atlas) -> dict[str, pd.DataFrame]:
         "volumes": for_readers(atlas.titr_volumes, {
             "year": "Year", "cargo_mt": "Cargo (million tonnes)", "teu": "Containers (TEU)", "note": "Note",
             "sources": "Sources"}, digits=3),
+        "cargo by year": atlas.titr_volumes.dropna(subset=["cargo_mt"]).assign(
+            year=lambda f: f["year"].astype(int).astype(str))[["year", "cargo_mt"]].reset_index(drop=True),
         "named lengths": named_route_lengths(atlas)[columns].assign(kind="named route"),
         "named by country": by_country_table(named_route_lengths(atlas), atlas.country_names()),
     }

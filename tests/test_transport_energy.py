@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from geo.cli import main
@@ -247,3 +248,8 @@ def test_transport_tables_follow_the_filters(monkeypatch, run_page):
         shown = int(at.metric[0].value.split(" of ")[0])
         assert corridor_segments() == shown and (shown < everything or len(modes) == 4)
     assert corridor_segments() == everything and not at.exception
+    chart = at.get("vega_lite_chart")[0].proto  # the cargo chart: the data's years, in words for readers
+    cargo = pa.ipc.open_stream(chart.data.data).read_all().to_pandas()
+    volumes = load_atlas().titr_volumes.dropna(subset=["cargo_mt"])
+    assert cargo["year"].tolist() == [str(int(y)) for y in volumes["year"]] and cargo["cargo_mt"].tolist() == volumes["cargo_mt"].tolist()
+    assert [t["title"] for t in json.loads(chart.spec)["encoding"]["tooltip"]] == ["Year", "Cargo (million tonnes)"]
