@@ -22,7 +22,7 @@ from folium.utilities import get_obj_in_upper_tree
 
 from geo import styles
 from geo.assets import localize
-from geo.marks import LegendItem
+from geo.marks import LegendItem, row_dicts
 from geo.text import escape_text
 
 
@@ -50,27 +50,6 @@ def feature_collection(frame: gpd.GeoDataFrame) -> dict:
             for props, geom in zip(records, geometries)
         ],
     }
-
-
-_NO_VALUE = object()
-
-
-def row_dicts(frame: pd.DataFrame, columns: Sequence[str] | None = None, *, missing=_NO_VALUE) -> list[dict]:
-    """The rows of `frame` (its `columns`, by default all) as dicts of plain Python values, as
-    ``DataFrame.to_dict("records")`` gives them but read column by column, several times faster on text columns;
-    with `missing`, missing values (None, NaN, NA) become it."""
-    columns = list(frame.columns if columns is None else columns)
-    if not columns:
-        return [{} for _ in range(len(frame))]
-    values = []
-    for column in columns:
-        series = frame[column]
-        if missing is _NO_VALUE:
-            values.append(series.tolist())
-        else:
-            absent = series.isna().tolist()
-            values.append([missing if gone else v for v, gone in zip(series.tolist(), absent)])
-    return [dict(zip(columns, row)) for row in zip(*values)]
 
 
 _CSS = f"""

@@ -36,10 +36,10 @@ from geo.leaflet import (
     circle_markers,
     feature_collection,
     point_markers,
-    row_dicts,
 )
 from geo.load import Atlas
 from geo.map_labels import GroupLabels, LabelLayer, labels_json
+from geo.marks import row_dicts
 from geo.places import MapLabel, base_labels
 from geo.text import escape_text
 

@@ -31,8 +31,8 @@ page_intro("Transport: the Middle Corridor as a network",
 # the widgets are read from the session (set by the link or by the reader) and drawn after the map.
 figures, planner_box = view.controls("figures"), view.controls("planner")
 values = view.widget_values("transport")
-shown = build_scene(a, "transport", values).facts  # what a click can pick: the segments and nodes on the map
-def pick(lat: float, lon: float) -> str | None:
+def pick(lat: float, lon: float) -> str | None:  # on a click: the nearest of the segments and nodes on the map
+    shown = build_scene(a, "transport", values).facts
     return tr.nearest_feature(shown.nodes, lat, lon, max_deg=0.35) or tr.nearest_feature(shown.segments, lat, lon, max_deg=0.6)
 
 
