@@ -337,6 +337,7 @@ def _draw_once(mark: mk.Mark) -> tuple[str, list, list, dict]:
     m, group = folium.Map(tiles=None), folium.FeatureGroup()
     m._id = group._id = MarkScript.SLOT  # the names the text uses for its group and map
     group.add_to(m)
+    page_header = set(m.get_root().header._children)  # what every page has (its charset), not the mark's
     DRAW[type(mark)](group, mark)
     drawn = list(group._children.values())  # the mark's elements, not what rendering adds to the group itself
     for i, element in enumerate(e for top in drawn for e in _descendants(top)):  # the same text on every build
@@ -349,7 +350,8 @@ def _draw_once(mark: mk.Mark) -> tuple[str, list, list, dict]:
             scripts.append(element._template.module.script(element, {}))
         js += [link for link in getattr(element, "default_js", []) if link not in js]
         css += [link for link in getattr(element, "default_css", []) if link not in css]
-    header = {name: element.render() for name, element in m.get_root().header._children.items()}
+    header = {name: element.render() for name, element in m.get_root().header._children.items()
+              if name not in page_header}
     return "\n".join(s.strip() for s in scripts if s.strip()), js, css, header
 
 

@@ -194,9 +194,9 @@ def _corridor_journeys(atlas: Atlas) -> pd.DataFrame:
 def tables_for_readers(atlas: Atlas, segments: gpd.GeoDataFrame) -> dict[str, pd.DataFrame]:
     """The Transport page's tables in words and numbers: km by corridor of `segments` (``corridors``) and by
     country (``route km``), the corridors' journeys, the published transit times, the TITR volumes (and the cargo
-    by year, for a chart), and the
-    published lengths of the named routes and of `segments` beside the computed ones, whole (``lengths``) and by
-    country (``by country``). What does not depend on `segments` is built once per atlas."""
+    by year, for a chart), and the published lengths of the named routes and of `segments` beside the computed
+    ones, whole (``lengths``) and by country (``by country``). What does not depend on `segments` is built once
+    per atlas."""
     from geo import vocab
     from geo.lines import country_km_table
     from geo.text import for_readers

@@ -284,3 +284,4 @@ def test_a_layer_of_finished_marks_draws_into_its_group_and_map(tiny_atlas):
     m = re.search(r"var (map_[0-9a-f]+) = L\.map", html).group(1)
     assert html.count(f"}})({group}, {m});") == len(scene.marks)
     assert ".foliumtooltip table" in html and "atlas-line" in html and "atlas-air" in html
+    assert html.count('http-equiv="content-type"') == 1  # a mark brings its own header lines, not the page's
