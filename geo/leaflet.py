@@ -15,14 +15,14 @@ import folium
 import geopandas as gpd
 import pandas as pd
 from branca.element import Element, MacroElement
-from folium.elements import ElementAddToElement
+from folium.elements import ElementAddToElement, JSCSSMixin
 from folium.features import GeoJsonStyleMapper
 from folium.template import Template
 from folium.utilities import get_obj_in_upper_tree
 
 from geo import styles
 from geo.assets import localize
-from geo.marks import LegendItem
+from geo.marks import LegendItem, row_dicts
 from geo.text import escape_text
 
 
@@ -37,7 +37,7 @@ def feature_collection(frame: gpd.GeoDataFrame) -> dict:
     import shapely
 
     columns = [c for c in frame.columns if c != frame.geometry.name]
-    records = frame[columns].astype(object).where(frame[columns].notna(), None).to_dict("records")
+    records = row_dicts(frame, columns, missing=None)
     for record in records:
         for key, value in record.items():
             if isinstance(value, str) and ("{" in value or "}" in value):
@@ -251,60 +251,36 @@ class FinishedScript(MacroElement):
         self.get_root().script.add_child(Script(self.script()), name=self.get_name())
 
 
-class FinishedLayer(folium.FeatureGroup):
-    """A feature group whose whole script (the group and everything in it) is finished text, rendered once before.
+class MarkScript(JSCSSMixin, FinishedScript):
+    """A mark drawn once as finished text (`geo.maps.mark_script`), added as it is to any feature group: the text
+    runs in a function of its own, given the group and the map it is added to (named `SLOT` in the text), so its
+    names never meet another mark's. Carries the JS and CSS links its elements need."""
 
-    A page's layer is the same for every run of the same view: a pan or zoom reruns the map with it unchanged.
-    Rebuilding its folium objects and rendering them again costs most of such a run; this group hands the text
-    of the first rendering to streamlit-folium instead. It has no children and adds nothing to a figure's
-    header: the text must come from the same renderer that will take it (`pages._ui` builds it with
-    streamlit-folium's own `generate_leaflet_string`, and a test compares the two)."""
+    SLOT = "atlas_slot"
+    """The ``_id`` of the group and map the text was drawn into: it names them ``feature_group_atlas_slot`` and
+    ``map_atlas_slot``."""
 
-    _template = Template("{% macro script(this, kwargs) %}{{ this.text }}{% endmacro %}")
-
-    def __init__(self, text: str, *, name: str | None = None):
-        super().__init__(name=name)
-        self.text = text
+    def __init__(self, text: str, *, default_js: list | None = None, default_css: list | None = None,
+                 header: dict[str, str] | None = None):
+        """`header`: finished HTML its elements add to a standalone page's header (a tooltip's table style), by name."""
+        super().__init__(text)
+        self.default_js, self.default_css = list(default_js or []), list(default_css or [])
+        self.header = dict(header or {})
 
     def render(self, **kwargs) -> None:
-        """Nothing to render: the text is finished (a standalone HTML file builds the layer afresh)."""
-
-
-class ContextLayer(FinishedScript):
-    """The context countries (land, borders, a tooltip with the name, a highlight on hover) as one Leaflet GeoJSON
-    layer. The same for every run of a page, so its script is built from cached GeoJSON text and added to the
-    figure without going through Jinja."""
-
-    def __init__(self, data_json: str, *, fill_opacity: float):
-        super().__init__(data_json)
-        self.style = {"fillColor": styles.LAND, "color": styles.BORDER, "weight": 0.7, "fillOpacity": fill_opacity,
-                      "className": "atlas-context"}
-        self.highlight = {"weight": 1.5, "color": styles.FOCUS_BORDER}
+        for name, html in self.header.items():
+            self.get_root().header.add_child(Script(html), name=name)
+        super().render(**kwargs)
 
     def script(self) -> str:
-        name, parent = self.get_name(), self._parent.get_name()
-        return (
-            f"var {name} = L.geoJson({self.data_json}, {{smoothFactor: 1.0, "
-            f"style: function () {{ return {json.dumps(self.style)}; }}, "
-            "onEachFeature: function (feature, layer) { "
-            "layer.bindTooltip(feature.properties.tip, {sticky: false}); "
-            f"layer.on({{mouseover: function (e) {{ e.target.setStyle({json.dumps(self.highlight)}); }}, "
-            f"mouseout: function (e) {{ {name}.resetStyle(e.target); }}}}); }}}}).addTo({parent});"
-        )
-
-
-def context_json(boundaries: gpd.GeoDataFrame, excluded: frozenset) -> str:
-    """The countries of `boundaries` but `excluded`, with their escaped name as tooltip, as GeoJSON text safe inside
-    a ``<script>`` (callers remember it per atlas: it is the same for every run of a page)."""
-    context = boundaries.loc[~boundaries["iso3"].isin(excluded), ["iso3", "name", "geometry"]]
-    land = feature_collection(context.assign(tip=[f"<b>{escape_text(n)}</b>" for n in context["name"]])[["iso3", "tip", "geometry"]])
-    return json.dumps(land, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+        group, m = self._parent.get_name(), get_obj_in_upper_tree(self, folium.Map).get_name()
+        return f"(function (feature_group_{self.SLOT}, map_{self.SLOT}) {{\n{self.data_json}\n}})({group}, {m});"
 
 
 def circle_markers(fg: folium.FeatureGroup, points: pd.DataFrame, *, fill_of, **style) -> folium.FeatureGroup:
     """Add a circle marker per row (lat, lon in degrees; label as plain text, escaped here) to `fg`, skipping
     rows without coordinates; `fill_of(row)` gives the fill colour."""
-    for row in points.to_dict("records"):
+    for row in row_dicts(points):
         if pd.isna(row["lat"]) or pd.isna(row["lon"]):
             continue
         folium.CircleMarker(
@@ -318,29 +294,37 @@ def circle_markers(fg: folium.FeatureGroup, points: pd.DataFrame, *, fill_of, **
 
 
 
+class PointMarkers(FinishedScript):
+    """Circle markers of one style (Leaflet ``circleMarker`` options, e.g. radius, color, weight, fillOpacity,
+    className), each with its own fill colour and tooltip, drawn by one finished script from their rows (`rows`:
+    [lat, lon, fill colour, escaped tooltip HTML]) into the parent group: as folium's ``CircleMarker`` with a
+    ``Tooltip`` draws them, without a Jinja template per marker and in a fifth of the text."""
 
-def physical_json(physical: gpd.GeoDataFrame) -> str:
-    """Today's rivers and lakes (not historic outlines) as GeoJSON text for the base map: kind only, 3 decimals."""
-    import shapely
-
-    today = physical.loc[physical["kind"] != "historic_lake", ["kind", "geometry"]]
-    today = today.set_geometry(shapely.set_precision(today.geometry.values, 0.001))
-    text = json.dumps(feature_collection(today), ensure_ascii=False, separators=(",", ":"))
-    return text.replace("</", "<\\/")
-
-
-class PhysicalLayer(FinishedScript):
-    """Lakes (filled as sea) and rivers (thin blue lines) over the countries, under the labels, not interactive.
-    Its script is finished text (streamlit-folium takes it from the ``script`` macro; `render` adds it to a
-    standalone figure)."""
+    def __init__(self, rows: list[list], style: dict):
+        super().__init__(json.dumps(rows, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/"))
+        self.options = {"bubblingMouseEvents": True, "dashArray": None, "dashOffset": None, "fill": True,
+                        "fillRule": "evenodd", "lineCap": "round", "lineJoin": "round", "opacity": 1.0, "stroke": True,
+                        **style}
 
     def script(self) -> str:
-        m = self._parent.get_name()
         return (
-            f"(function () {{ var pane = {m}.createPane('atlasWater'); pane.style.zIndex = 405; "
-            "pane.style.pointerEvents = 'none'; "
-            f"L.geoJson({self.data_json}, {{pane: 'atlasWater', interactive: false, style: function (f) {{ "
-            f"return f.properties.kind === 'river' ? {{color: '{styles.RIVER}', weight: 1.3, opacity: 0.9, fill: false}} "
-            f": {{color: '{styles.RIVER}', weight: 0.6, fillColor: '{styles.SEA}', fillOpacity: 1}}; }}}})"
-            f".addTo({m}); }})();"
+            f"{self.data_json}.forEach(function (r) {{ L.circleMarker([r[0], r[1]], "
+            f"Object.assign({{fillColor: r[2]}}, {json.dumps(self.options)}))"
+            f".bindTooltip('<div>' + r[3] + '</div>', {{sticky: true}}).addTo({self._parent.get_name()}); }});"
         )
+
+
+def point_markers(fg: folium.FeatureGroup, points: pd.DataFrame, *, fill_of, **style) -> folium.FeatureGroup:
+    """Add a circle marker per row (lat, lon in degrees; label as plain text, escaped here) to `fg` as one
+    `PointMarkers` script, skipping rows without coordinates; `fill_of(row)` gives the fill colour, `style` the
+    Leaflet options shared by all (radius, color, weight, fill_opacity, class_name)."""
+    rows = [[float(row["lat"]), float(row["lon"]), fill_of(row), escape_text(row["label"])]
+            for row in row_dicts(points) if not (pd.isna(row["lat"]) or pd.isna(row["lon"]))]
+    if rows:
+        PointMarkers(rows, {_camel(k): v for k, v in style.items()}).add_to(fg)
+    return fg
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)

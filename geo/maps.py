@@ -9,33 +9,36 @@ Coordinates are EPSG:4326 throughout.
 
 from __future__ import annotations
 
+import contextlib
 import re
+import threading
+import weakref
 from collections.abc import Iterable
 
 import folium
 import pandas as pd
+from jinja2 import UndefinedError
 
 from geo import marks as mk
 from geo import styles
 from geo.assets import MAP_CSS, MAP_JS, asset_text, local_url, localize
+from geo.base_layers import ContextLayer, FitAtOnce, PhysicalLayer, StageFill, context_json, physical_json
 from geo.basemaps import ATTRIBUTION, BASEMAPS, DEFAULT_CENTER, DEFAULT_ZOOM
 from geo.labels import short_name
 from geo.leaflet import (
     AtlasMap,
     Attribution,
-    ContextLayer,
-    FinishedScript,
     GeoJsonLayer,
     Legend,
-    PhysicalLayer,
+    MarkScript,
     Stylesheet,
     circle_markers,
-    context_json,
     feature_collection,
-    physical_json,
+    point_markers,
 )
 from geo.load import Atlas
 from geo.map_labels import GroupLabels, LabelLayer, labels_json
+from geo.marks import row_dicts
 from geo.places import MapLabel, base_labels
 from geo.text import escape_text
 
@@ -57,7 +60,7 @@ def tip_html(tip: mk.Tip, rows: Iterable[dict]) -> list[str]:
 
 def _with_tips(mark, columns: list[str]) -> pd.DataFrame:
     """The columns of a mark's rows that reach the browser, plus each row's tooltip HTML."""
-    return mark.frame[columns].assign(tip=tip_html(mark.tip, mark.frame.to_dict("records")))
+    return mark.frame[columns].assign(tip=tip_html(mark.tip, row_dicts(mark.frame)))
 
 
 def base_map(
@@ -154,74 +157,6 @@ def base_map(
     return localize(m)
 
 
-class FitAtOnce(FinishedScript):
-    """The first view fits `box` at once, as folium's ``fit_bounds`` with the same paddings but not animated: an
-    animated fit still running when streamlit-folium applies a link's view makes Leaflet drop that view (it
-    ignores a zoom asked during a zoom animation), and the link would open at the fitted view instead."""
-
-    def __init__(self, box: list[list[float]], *, padding_top_left: tuple[int, int],
-                 padding_bottom_right: tuple[int, int]):
-        super().__init__()
-        self.box = [[round(float(x), 4) for x in corner] for corner in box]
-        self.padding = (list(padding_top_left), list(padding_bottom_right))
-
-    def script(self) -> str:
-        return (f"{self._parent.get_name()}.fitBounds({self.box}, {{paddingTopLeft: {self.padding[0]}, "
-                f"paddingBottomRight: {self.padding[1]}, animate: false}});\n")
-
-
-class StageFill(FinishedScript):
-    """The first view without background beyond the stage: fit `box` (as folium's ``fit_bounds``, with the same
-    paddings, but at once rather than animated) if the stage then covers the whole map; else centre on `core`,
-    at the least zoom at which the stage covers the map (Leaflet's ``getBoundsZoom(stage, inside=true)``) or
-    closer if the core fits closer; then pan inside the stage. Done again when the map is resized (presentation
-    mode sizes it) until the reader first touches the map or a view is set from outside (streamlit-folium applies
-    a link's or Find's view with ``setView`` after this script): the reader may then zoom out freely, and that
-    view is kept as it is, also when the frame is resized afterwards. Corners are [[south, west], [north, east]]."""
-
-    def __init__(self, stage: list[list[float]], box: list[list[float]], core: list[list[float]], *,
-                 padding_top_left: tuple[int, int], padding_bottom_right: tuple[int, int]):
-        super().__init__()
-        self.boxes = {name: [[round(float(x), 4) for x in corner] for corner in corners]
-                      for name, corners in (("stage", stage), ("box", box), ("core", core))}
-        self.padding = (list(padding_top_left), list(padding_bottom_right))
-
-    def script(self) -> str:
-        boxes = ", ".join(f"{name} = L.latLngBounds({corners})" for name, corners in self.boxes.items())
-        return (
-            "(function (map) {\n"
-            f"  var {boxes}, touched = false;\n"
-            f"  var topLeft = L.point({self.padding[0]}), bottomRight = L.point({self.padding[1]});\n"
-            "  function centre(b, zoom) {  // the map centre that puts b's centre mid-way between the paddings\n"
-            "    var sw = map.project(b.getSouthWest(), zoom), ne = map.project(b.getNorthEast(), zoom);\n"
-            "    return map.unproject(sw.add(ne).divideBy(2).add(bottomRight.subtract(topLeft).divideBy(2)), zoom);\n"
-            "  }\n"
-            "  var setView = map.setView, filling = false;\n"
-            "  map.setView = function () {  // a view set by anyone else (a link's, Find's) is kept from then on\n"
-            "    if (!filling) touched = true;\n"
-            "    return setView.apply(this, arguments);\n"
-            "  };\n"
-            "  function fill() {\n"
-            "    var size = map.getSize();\n"
-            "    if (touched || !size.x || !size.y) return;\n"
-            "    filling = true;\n"
-            "    // a stage 1 % smaller each side: at the least zoom its edge would fall on the map's last pixel\n"
-            "    var least = map.getBoundsZoom(stage.pad(-0.01), true), padding = topLeft.add(bottomRight);\n"
-            "    var shown = box, zoom = map.getBoundsZoom(box, false, padding);\n"
-            "    if (zoom < least) { shown = core; zoom = Math.max(least, map.getBoundsZoom(core, false, padding)); }\n"
-            "    map.setView(centre(shown, zoom), zoom, {animate: false});\n"
-            "    map.panInsideBounds(stage, {animate: false});\n"
-            "    filling = false;\n"
-            "  }\n"
-            "  ['mousedown', 'wheel', 'touchstart', 'keydown'].forEach(function (name) {\n"
-            "    map.getContainer().addEventListener(name, function () { touched = true; }, {passive: true});\n"
-            "  });\n"
-            "  fill();\n"
-            "  map.on('resize', fill);\n"
-            f"}})({self._parent.get_name()});\n"
-        )
-
-
 def draw_areas(fg: folium.FeatureGroup, mark: mk.Areas) -> None:
     """Countries filled by a category, with their tooltips and legend. Each path has the CSS classes
     ``atlas-focus`` and ``atlas-<column>-<value>``."""
@@ -286,8 +221,8 @@ NODE_LABEL_RANK = {"seaport": (2.2, 0), "ferry_terminal": (2.2, 0), "hub": (2.6,
 def draw_points(fg: folium.FeatureGroup, mark: mk.Points) -> None:
     """A circle marker per place, filled by kind, each with the CSS class ``atlas-node``, and the place's short name
     beside it where there is room (``name`` column)."""
-    circle_markers(fg, mark.frame, fill_of=lambda row: mark.kind_colours.get(row["kind"], "#999999"), radius=5,
-                   color="#222222", weight=1.5, fill_opacity=1.0, class_name="atlas-node")
+    point_markers(fg, mark.frame, fill_of=lambda row: mark.kind_colours.get(row["kind"], "#999999"), radius=5,
+                  color="#222222", weight=1.5, fill_opacity=1.0, class_name="atlas-node")
     if "name" in mark.frame.columns and len(mark.frame):
         rows = mark.frame.dropna(subset=["lat", "lon"])
         labels = [MapLabel(float(la), float(lo), short_name(str(n), port=k in ("seaport", "ferry_terminal")), "node",
@@ -322,14 +257,63 @@ DRAW = {mk.Areas: draw_areas, mk.Choropleth: draw_choropleth, mk.Lines: draw_lin
 
 def scene_layer(scene, *, fg: folium.FeatureGroup | None = None) -> folium.FeatureGroup:
     """Return the feature group that draws a `geo.scenes.Scene`'s marks (the part of a page map that changes
-    with the reader's filters), in the scene's order."""
+    with the reader's filters), in the scene's order. Each mark is drawn once into finished text (`MarkScript`)
+    and that text is reused for as long as the mark lives (a remembered scene's marks are the same objects on
+    every run), so a rerun or a pan that shows the same view does not draw the layer again."""
     fg = fg if fg is not None else folium.FeatureGroup(name=scene.page)
     for mark in scene.marks:
-        draw = DRAW.get(type(mark))
-        if draw is None:
+        if type(mark) not in DRAW:
             raise ValueError(f"mark was {type(mark).__name__!r} but is expected to be in {[m.__name__ for m in DRAW]}")
-        draw(fg, mark)
-    return localize(fg)
+        mark_script(mark).add_to(fg)
+    return fg
+
+
+_MARK_TEXT: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+"""Each live mark's finished text and assets (marks are frozen and compared by identity: a mark never changes)."""
+_MARK_LOCK = threading.Lock()
+
+
+def mark_script(mark: mk.Mark) -> MarkScript:
+    """Return a `MarkScript` that draws `mark` into the group it is added to, drawn once per mark object."""
+    with _MARK_LOCK:
+        done = _MARK_TEXT.get(mark)
+    if done is None:
+        done = _draw_once(mark)
+        with _MARK_LOCK:
+            _MARK_TEXT[mark] = done
+    text, js, css, header = done
+    return MarkScript(text, default_js=js, default_css=css, header=header)
+
+
+def _draw_once(mark: mk.Mark) -> tuple[str, list, list, dict]:
+    """Draw `mark` with its folium elements into a throwaway group and map, and return their scripts as
+    streamlit-folium would render them (each element's script, in tree order), their JS and CSS links and what
+    they add to a page's header."""
+    m, group = folium.Map(tiles=None), folium.FeatureGroup()
+    m._id = group._id = MarkScript.SLOT  # the names the text uses for its group and map
+    group.add_to(m)
+    page_header = set(m.get_root().header._children)  # what every page has (its charset), not the mark's
+    DRAW[type(mark)](group, mark)
+    drawn = list(group._children.values())  # the mark's elements, not what rendering adds to the group itself
+    for i, element in enumerate(e for top in drawn for e in _descendants(top)):  # the same text on every build
+        element._id = str(i)
+    localize(group)
+    group.render()  # completes the elements (a GeoJSON layer's styles); what it adds to the map is thrown away
+    scripts, js, css = [], [], []
+    for element in (e for top in drawn for e in _descendants(top)):
+        with contextlib.suppress(AttributeError, UndefinedError):  # as streamlit-folium: no script macro, no script
+            scripts.append(element._template.module.script(element, {}))
+        js += [link for link in getattr(element, "default_js", []) if link not in js]
+        css += [link for link in getattr(element, "default_css", []) if link not in css]
+    header = {name: element.render() for name, element in m.get_root().header._children.items()
+              if name not in page_header}
+    return "\n".join(s.strip() for s in scripts if s.strip()), js, css, header
+
+
+def _descendants(element):
+    yield element
+    for child in list(element._children.values()):
+        yield from _descendants(child)
 
 
 def scene_base(atlas: Atlas, scene, *, large_text: bool = False) -> folium.Map:

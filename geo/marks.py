@@ -31,6 +31,27 @@ Tip = Callable[[Mapping[str, Any]], tuple[str, Sequence[str]]]
 """A row → (title, lines) in plain text: what a tooltip says about one feature."""
 
 
+_NO_VALUE = object()
+
+
+def row_dicts(frame: pd.DataFrame, columns: Sequence[str] | None = None, *, missing=_NO_VALUE) -> list[dict]:
+    """The rows of `frame` (its `columns`, by default all) as dicts of plain Python values, as a
+    `Tip` reads them and ``DataFrame.to_dict("records")`` gives them but read column by column, several times faster on text columns;
+    with `missing`, missing values (None, NaN, NA) become it."""
+    columns = list(frame.columns if columns is None else columns)
+    if not columns:
+        return [{} for _ in range(len(frame))]
+    values = []
+    for column in columns:
+        series = frame[column]
+        if missing is _NO_VALUE:
+            values.append(series.tolist())
+        else:
+            absent = series.isna().tolist()
+            values.append([missing if gone else v for v, gone in zip(series.tolist(), absent)])
+    return [dict(zip(columns, row)) for row in zip(*values)]
+
+
 def no_tip(row: Mapping[str, Any]) -> tuple[str, Sequence[str]]:
     """A tooltip that says nothing (for marks whose rows speak for themselves)."""
     return "", ()

@@ -61,11 +61,15 @@ def compare(published: dict[str, float], computed: dict[str, float], names: dict
     """Return a line's km by country in words: Country, Published km, Computed km (whole km), one row per
     country in either split (the computed order, longest first, then any only published), the sea last;
     "not recorded" where a split has no figure."""
+    return pd.DataFrame(_compared(published, computed, names), columns=COLUMNS)
+
+
+def _compared(published: dict[str, float], computed: dict[str, float], names: dict[str, str]) -> list[tuple]:
+    """The rows of `compare`."""
     keys = [k for k in dict.fromkeys([*computed, *published]) if k != SEA]
     keys += [SEA] if SEA in computed or SEA in published else []
-    rows = [(SEA_NAME if k == SEA else names.get(k, k), number(published.get(k), missing=NOT_RECORDED),
+    return [(SEA_NAME if k == SEA else names.get(k, k), number(published.get(k), missing=NOT_RECORDED),
              _computed_km(computed.get(k))) for k in keys]
-    return pd.DataFrame(rows, columns=COLUMNS)
 
 
 def _computed_km(km: float | None) -> str:
@@ -78,10 +82,10 @@ def _computed_km(km: float | None) -> str:
 def by_country_table(lines: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     """Return, for each line of `lines` that has a published split, its km by country in words: Line, Country,
     Published km, Computed km (see `compare`)."""
-    parts = [compare(r["published_km_by_country"], r["km_by_country"], names).assign(Line=r["name"])
-             for r in lines.to_dict("records") if r["published_km_by_country"]]
-    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=[*COLUMNS, "Line"])
-    return frame[["Line", *COLUMNS]]
+    rows = [(name, *row) for name, published, computed in
+            zip(lines["name"], lines["published_km_by_country"], lines["km_by_country"]) if published
+            for row in _compared(published, computed, names)]
+    return pd.DataFrame(rows, columns=["Line", *COLUMNS])
 
 
 def published_totals(atlas: Atlas) -> dict[str, float]:

@@ -21,9 +21,13 @@ from geo.published import by_country_table, with_published
 
 
 def node_points(atlas: Atlas) -> gpd.GeoDataFrame:
-    """Return the nodes as points (EPSG:4326)."""
-    nodes = atlas.nodes
-    return gpd.GeoDataFrame(nodes.copy(), geometry=gpd.points_from_xy(nodes["lon"], nodes["lat"]), crs="EPSG:4326")
+    """Return the nodes as points (EPSG:4326). Built once per atlas and shared: treat it as read-only."""
+
+    def build() -> gpd.GeoDataFrame:
+        nodes = atlas.nodes
+        return gpd.GeoDataFrame(nodes.copy(), geometry=gpd.points_from_xy(nodes["lon"], nodes["lat"]), crs="EPSG:4326")
+
+    return atlas.memo(("node_points",), build)
 
 
 def _route_lines(atlas: Atlas) -> gpd.GeoDataFrame:
@@ -76,17 +80,14 @@ def filter_nodes(
 
 def corridor_summary(lines: gpd.GeoDataFrame) -> pd.DataFrame:
     """Return km by corridor and mode: corridor, segments, total_km, rail_km, sea_km (ferry + sea)."""
-    rows = []
-    for corridor, group in lines.groupby("corridor", sort=False):
-        rows.append(
-            {
-                "corridor": corridor,
-                "segments": len(group),
-                "total_km": round(group["length_km"].sum()),
-                "rail_km": round(group.loc[group["mode"] == "rail", "length_km"].sum()),
-                "sea_km": round(group.loc[group["mode"].isin(["ferry", "sea"]), "length_km"].sum()),
-            }
-        )
+    totals: dict[str, list] = {}  # corridor → [segments, total, rail, sea], in order of first appearance
+    for corridor, mode, km in zip(lines["corridor"], lines["mode"], lines["length_km"]):
+        row = totals.setdefault(corridor, [0, 0.0, 0.0, 0.0])
+        row[0] += 1
+        row[1] += km
+        row[2] += km if mode == "rail" else 0.0
+        row[3] += km if mode in ("ferry", "sea") else 0.0
+    rows = [(corridor, n, round(total), round(rail), round(sea)) for corridor, (n, total, rail, sea) in totals.items()]
     return pd.DataFrame(rows, columns=["corridor", "segments", "total_km", "rail_km", "sea_km"])
 
 
@@ -110,14 +111,6 @@ def published_vs_computed(lines: gpd.GeoDataFrame) -> pd.DataFrame:
     return with_published[["id", "name", "published_length_km", "length_km", "length_ratio"]].reset_index(drop=True)
 
 
-def published_lengths(atlas: Atlas, segments: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Return the segments of `segments` with a published length, then the named routes: id, name, kind
-    ("segment" or "named route"), published_length_km, length_km, length_ratio."""
-    columns = ["id", "name", "published_length_km", "length_km", "length_ratio"]
-    return pd.concat([published_vs_computed(segments).assign(kind="segment"),
-                      named_route_lengths(atlas)[columns].assign(kind="named route")], ignore_index=True)
-
-
 def named_route_lengths(atlas: Atlas) -> pd.DataFrame:
     """Return the named routes (e.g. the Baku–Tbilisi–Kars railway) with the computed length of their segments
     next to the published one: id, name, segments, published_length_km, length_km, length_ratio, km_by_country
@@ -136,14 +129,6 @@ def _named_route_lengths(atlas: Atlas) -> pd.DataFrame:
     frame = with_published(frame, atlas.published_km)
     return frame[["id", "name", "segments", "published_length_km", "length_km", "length_ratio", "km_by_country",
                   "published_km_by_country", "note", "sources"]]
-
-
-def published_by_country(atlas: Atlas, segments: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Return the named routes and the segments of `segments` that have a published split, with their km by
-    country published and computed, in words: Line, Country, Published km, Computed km."""
-    names = atlas.country_names()
-    return pd.concat([by_country_table(named_route_lengths(atlas), names), by_country_table(segments, names)],
-                     ignore_index=True)
 
 
 def nearest_feature(frame: gpd.GeoDataFrame, lat: float, lon: float, *, max_deg: float) -> str | None:
@@ -207,16 +192,53 @@ def _corridor_journeys(atlas: Atlas) -> pd.DataFrame:
 
 
 def tables_for_readers(atlas: Atlas, segments: gpd.GeoDataFrame) -> dict[str, pd.DataFrame]:
-    """The Transport page's tables in words and numbers: km by corridor of `segments`, the corridors' journeys,
-    the published transit times, the TITR volumes, and the published lengths of the named routes and of
-    `segments` beside the computed ones, whole (``lengths``) and by country (``by country``)."""
+    """The Transport page's tables in words and numbers: km by corridor of `segments` (``corridors``) and by
+    country (``route km``), the corridors' journeys, the published transit times, the TITR volumes (and the cargo
+    by year, for a chart), and the published lengths of the named routes and of `segments` beside the computed
+    ones, whole (``lengths``) and by country (``by country``). What does not depend on `segments` is built once
+    per atlas."""
     from geo import vocab
+    from geo.lines import country_km_table
     from geo.text import for_readers
 
+    static = atlas.memo(("transport_tables",), lambda: _static_tables(atlas))
+    names = atlas.country_names()
+    segments = pd.DataFrame(segments[["id", "name", "corridor", "mode", "length_km", "length_ratio", "published_length_km",
+                                      "km_by_country", "published_km_by_country"]])  # no geometry: much faster
+    route_km = (country_km_table(segments, names).groupby("country", as_index=False)["km"].sum()
+                .sort_values("km", ascending=False).rename(columns={"country": "Country", "km": "Route km"}).round(0))
+    lengths = pd.concat([published_vs_computed(segments).assign(kind="segment"), static["named lengths"]],
+                        ignore_index=True)
     return {
         "corridors": for_readers(corridor_summary(segments), {
             "corridor": "Corridor", "segments": "Segments", "total_km": "Total km", "rail_km": "Rail km",
             "sea_km": "Sea and ferry km"}, {"corridor": vocab.CORRIDOR}),
+        "route km": route_km,
+        "journeys": static["journeys"],
+        "transit times": static["transit times"],
+        "volumes": static["volumes"],
+        "cargo by year": static["cargo by year"],
+        "lengths": for_readers(lengths, {
+            "name": "Line", "kind": "Kind", "published_length_km": "Published km", "length_km": "Computed km",
+            "length_ratio": "Computed / published"}, digits=3),
+        "by country": pd.concat([static["named by country"], by_country_table(segments, names)], ignore_index=True),
+    }
+
+
+def view_tables(atlas: Atlas, segments: gpd.GeoDataFrame) -> dict[str, pd.DataFrame]:
+    """`tables_for_readers` for `segments`, rows of `route_lines` (as a view's filters leave them), remembered
+    per set of segments for this atlas (the last 64): shared, treat them as read-only."""
+    return atlas.memo(("transport_view_tables", tuple(segments["id"])), lambda: tables_for_readers(atlas, segments),
+                      limit=64)
+
+
+def _static_tables(atlas: Atlas) -> dict[str, pd.DataFrame]:
+    """The parts of `tables_for_readers` that are the same for every view."""
+    from geo import vocab
+    from geo.text import for_readers
+
+    columns = ["id", "name", "published_length_km", "length_km", "length_ratio"]
+    return {
         "journeys": for_readers(corridor_journeys(atlas), {
             "corridor": "Corridor", "journey": "Journey", "km": "km on the network", "legs": "Legs",
             "sea_km": "of which by sea", "published_days": "Published transit times"}),
@@ -226,8 +248,8 @@ def tables_for_readers(atlas: Atlas, segments: gpd.GeoDataFrame) -> dict[str, pd
         "volumes": for_readers(atlas.titr_volumes, {
             "year": "Year", "cargo_mt": "Cargo (million tonnes)", "teu": "Containers (TEU)", "note": "Note",
             "sources": "Sources"}, digits=3),
-        "lengths": for_readers(published_lengths(atlas, segments), {
-            "name": "Line", "kind": "Kind", "published_length_km": "Published km", "length_km": "Computed km",
-            "length_ratio": "Computed / published"}, digits=3),
-        "by country": published_by_country(atlas, segments),
+        "cargo by year": atlas.titr_volumes.dropna(subset=["cargo_mt"]).assign(
+            year=lambda f: f["year"].astype(int).astype(str))[["year", "cargo_mt"]].reset_index(drop=True),
+        "named lengths": named_route_lengths(atlas)[columns].assign(kind="named route"),
+        "named by country": by_country_table(named_route_lengths(atlas), atlas.country_names()),
     }

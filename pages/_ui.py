@@ -8,17 +8,14 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from textwrap import dedent
 
-import folium
 import streamlit as st
-from streamlit_folium import generate_leaflet_string, get_full_id, st_folium
+from streamlit_folium import st_folium
 
 from geo.assets import ensure_static_assets
 from geo.basemaps import ATTRIBUTION_TEXT, DISCLAIMER
 from geo.errors import DataError
 from geo.formats import FORMATS, IMAGE_FORMATS, LAYER_FORMATS, VIEW_FORMATS
-from geo.leaflet import FinishedLayer
 from geo.load import Atlas, data_signature, load_atlas
 from geo.maps import scene_base, scene_layer, standalone_html
 from geo.scenes import describe
@@ -166,8 +163,7 @@ def _map_and_view(a: Atlas, scene, pick, *, large: bool) -> dict:
     "This view, all layers". A pan or zoom reruns only this fragment (the rest of the page is unchanged by it); a
     click that selects something new reruns the whole page, whose card, highlight and tables follow the selection."""
     page = scene.page
-    returned = show_map(lambda: scene_base(a, scene, large_text=large), lambda: scene_layer(scene), page=page,
-                        same_layer=scene)
+    returned = show_map(lambda: scene_base(a, scene, large_text=large), lambda: scene_layer(scene), page=page)
     before = st.session_state.get(f"_sel_{page}")
     if pick is not None and view.selection(page, pick, returned) != before:
         st.rerun(scope="app")
@@ -210,26 +206,19 @@ def _render_image(a: Atlas, scene, fmt: str) -> bytes:
     return render_image(a, scene, fmt)
 
 
-def show_map(make_base, make_layer, *, page: str, height: int = MAP_HEIGHT, same_layer: object = None) -> dict:
+def show_map(make_base, make_layer, *, page: str, height: int = MAP_HEIGHT) -> dict:
     """Draw the map `make_base()` with the layer `make_layer()` added in place (so filter changes do not reload
     the map), opened at the view a link asked for; return what the map reports (last click, centre, zoom) and
     keep the view for the URL. The builders are called again, only when asked, for the HTML download: the
-    objects given to streamlit-folium are renamed by it and cannot be rendered again.
-
-    `same_layer`: an object that is the same one whenever the layer is the same (the scene). While it is, the
-    layer's script rendered the first time is given again (a pan, a zoom, a rerun with nothing changed)."""
+    objects given to streamlit-folium are renamed by it and cannot be rendered again."""
     _static_assets_ready()
     center, zoom = view.initial_view(page)
-    held = st.session_state.get(f"_layer_script_{page}")
-    if same_layer is None or held is None or held[0] is not same_layer:
-        held = (same_layer, layer_script(make_layer()))
-        st.session_state[f"_layer_script_{page}"] = held if same_layer is not None else None
     value = st_folium(
         make_base(),
         key=f"{page}_map",
         height=760 if presenting() else height,
         use_container_width=True,
-        feature_group_to_add=FinishedLayer(held[1]),
+        feature_group_to_add=make_layer(),
         center=center,
         zoom=zoom,
         returned_objects=["last_object_clicked", "center", "zoom"],
@@ -247,17 +236,6 @@ def show_map(make_base, make_layer, *, page: str, height: int = MAP_HEIGHT, same
         help="One file with the map as shown (layers, legend, tooltips); opens in a browser without internet",
     )
     return value
-
-
-def layer_script(layer: folium.FeatureGroup) -> str:
-    """Return the script streamlit-folium makes of `layer` given as ``feature_group_to_add`` (the group is its
-    feature group 0 and the map is ``map_div``), for `geo.leaflet.FinishedLayer`; a test checks the two agree."""
-    holder = folium.Map(tiles=None)
-    holder.render()
-    layer._id = "feature_group_0"
-    layer.add_to(holder)
-    layer.render()
-    return dedent(generate_leaflet_string(layer, base_id="feature_group_0").replace(get_full_id(holder), "map_div"))
 
 
 def indicator_held(page: str):

@@ -6,7 +6,6 @@ from geo import transport as tr
 from geo import vocab
 from geo.cards import node_card, segment_card
 from geo.export import export_frame
-from geo.lines import country_km_table
 from geo.scenes import build_scene
 from geo.text import for_readers
 from geo.views import choices
@@ -14,6 +13,12 @@ from pages import _view as view
 from pages._ui import atlas, download_buttons, map_section, md_escape, sources_panel
 from pages._widgets import basemap_select, find_box, metrics, page_intro, show_card
 
+CARGO_CHART = {  # what st.bar_chart draws, as its spec: altair builds and validates that on every run (~10 ms)
+    "mark": {"type": "bar"}, "params": [{"name": "param_1", "select": {"type": "interval", "encodings": ["x", "y"]}, "bind": "scales"}],
+    "encoding": {"tooltip": [{"field": "year", "type": "nominal", "title": "Year"},
+                             {"field": "cargo_mt", "type": "quantitative", "title": "Cargo (million tonnes)"}],
+                 "x": {"axis": {"grid": False}, "field": "year", "scale": {}, "title": "", "type": "ordinal"},
+                 "y": {"axis": {"grid": True}, "field": "cargo_mt", "scale": {}, "title": "", "type": "quantitative"}}}
 a = atlas()
 view.begin("transport", a)
 names, lines_all, nodes_all = a.country_names(), tr.route_lines(a), tr.node_points(a)
@@ -26,8 +31,8 @@ page_intro("Transport: the Middle Corridor as a network",
 # the widgets are read from the session (set by the link or by the reader) and drawn after the map.
 figures, planner_box = view.controls("figures"), view.controls("planner")
 values = view.widget_values("transport")
-shown = build_scene(a, "transport", values).facts  # what a click can pick: the segments and nodes on the map
-def pick(lat: float, lon: float) -> str | None:
+def pick(lat: float, lon: float) -> str | None:  # on a click: the nearest of the segments and nodes on the map
+    shown = build_scene(a, "transport", values).facts
     return tr.nearest_feature(shown.nodes, lat, lon, max_deg=0.35) or tr.nearest_feature(shown.segments, lat, lon, max_deg=0.6)
 
 
@@ -89,20 +94,18 @@ if view.presenting():
     st.stop()
 
 st.subheader("Measured: kilometres by corridor and by country")
-tables = tr.tables_for_readers(a, segments)
+tables = tr.view_tables(a, segments)  # remembered per set of segments: built once for each filter
 st.dataframe(tables["corridors"], hide_index=True, width="stretch")
-pivot = country_km_table(segments, names).groupby("country", as_index=False)["km"].sum().sort_values("km", ascending=False)
 c1, c2 = st.columns(2)
-c1.dataframe(pivot.rename(columns={"country": "Country", "km": "Route km"}).round(0), hide_index=True, width="stretch")
+c1.dataframe(tables["route km"], hide_index=True, width="stretch")
 c2.dataframe(tables["lengths"], hide_index=True, width="stretch")
 st.dataframe(tables["by country"], hide_index=True, width="stretch")  # published and computed km by country
 
 st.subheader("Corridors compared")
 st.dataframe(tables["journeys"], hide_index=True, width="stretch")
 st.caption("Distances are shortest paths on this network; transit times are the published ranges cited in the data.")
-volumes = a.titr_volumes.dropna(subset=["cargo_mt"]).assign(year=lambda f: f["year"].astype(int).astype(str))
 st.markdown("**Cargo on the Trans-Caspian International Transport Route (million tonnes)**")
-st.bar_chart(volumes.set_index("year")["cargo_mt"], height=220)
+st.vega_lite_chart(tables["cargo by year"], CARGO_CHART, width="stretch", height=220)
 with st.expander("Transit times and volumes with their sources"):
     st.dataframe(tables["transit times"], hide_index=True, width="stretch")
     st.dataframe(tables["volumes"], hide_index=True, width="stretch")

@@ -5,13 +5,21 @@ from __future__ import annotations
 import json
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from geo.cli import main
 from geo.energy import capacity_totals, energy_lines, filter_energy, latest_indicator, links_of_country
 from geo.errors import DataError
-from geo.load import load_atlas
-from geo.transport import filter_routes, named_route_lengths, nearest_feature, route_lines
+from geo.load import DATA_DIR_ENV, load_atlas
+from geo.transport import (
+    filter_routes,
+    named_route_lengths,
+    nearest_feature,
+    route_lines,
+    tables_for_readers,
+    view_tables,
+)
 
 
 def test_route_lines_run_through_nodes_and_waypoints(tiny_atlas):
@@ -209,3 +217,39 @@ def test_dangling_ends_of_the_new_lines_are_terminal(shipped):
     nodes = shipped.nodes.set_index("id")
     for node in ("horadiz", "zhanaozen", "gorgan", "ayagoz", "bakhty", "termez-hairatan", "peshawar"):
         assert nodes.at[node, "terminal"] == "true", node
+
+
+def test_view_tables_are_remembered_per_set_of_segments_and_never_stale(atlas):
+    lines = route_lines(atlas)
+    ferries, rail = filter_routes(lines, mode=["ferry"]), filter_routes(lines, mode=["rail"])
+    first = view_tables(atlas, ferries)
+    assert view_tables(atlas, filter_routes(lines, mode=["ferry"])) is first  # the same segments: built once
+    second = view_tables(atlas, rail)
+    for remembered, segments in ((first, ferries), (second, rail), (view_tables(atlas, ferries), ferries)):
+        fresh = tables_for_readers(atlas, segments)
+        assert remembered.keys() == fresh.keys() and all(remembered[k].equals(fresh[k]) for k in fresh)
+        assert remembered["corridors"]["Segments"].astype(int).sum() == len(segments)
+    route_km = second["route km"]
+    assert list(route_km.columns) == ["Country", "Route km"] and route_km["Route km"].is_monotonic_decreasing
+    assert route_km["Route km"].sum() == pytest.approx(sum(sum(d.values()) for d in rail["km_by_country"]), abs=len(route_km))
+
+
+def test_transport_tables_follow_the_filters(monkeypatch, run_page):
+    monkeypatch.delenv(DATA_DIR_ENV, raising=False)
+    at = run_page("pages/transport.py")
+
+    def corridor_segments() -> int:
+        table = next(df.value for df in at.dataframe if "Sea and ferry km" in df.value.columns)
+        return int(table["Segments"].astype(int).sum())
+
+    everything = corridor_segments()
+    for modes in (["ferry"], ["rail", "sea"], ["ferry"], ["rail", "ferry", "sea", "road"]):
+        at.multiselect(key="transport_mode").set_value(modes).run()
+        shown = int(at.metric[0].value.split(" of ")[0])
+        assert corridor_segments() == shown and (shown < everything or len(modes) == 4)
+    assert corridor_segments() == everything and not at.exception
+    chart = at.get("vega_lite_chart")[0].proto  # the cargo chart: the data's years, in words for readers
+    cargo = pa.ipc.open_stream(chart.data.data).read_all().to_pandas()
+    volumes = load_atlas().titr_volumes.dropna(subset=["cargo_mt"])
+    assert cargo["year"].tolist() == [str(int(y)) for y in volumes["year"]] and cargo["cargo_mt"].tolist() == volumes["cargo_mt"].tolist()
+    assert [t["title"] for t in json.loads(chart.spec)["encoding"]["tooltip"]] == ["Year", "Cargo (million tonnes)"]

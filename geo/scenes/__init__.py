@@ -221,9 +221,9 @@ def describe(scene: Scene) -> list[str]:
                 groups.setdefault(look.label, []).append(str(name))
             lines.append("; ".join(f"{label}: {', '.join(names)}" for label, names in groups.items()) + ".")
         elif isinstance(mark, mk.Choropleth):
-            tips = [mark.tip(row) for row in mark.frame.to_dict("records")]
+            tips = [mark.tip(row) for row in mk.row_dicts(mark.frame)]
             lines.append(f"{mark.title}: " + "; ".join(f"{title} {' '.join(rest)}" for title, rest in tips) + ".")
         elif isinstance(mark, mk.Lines) and len(mark.frame):
-            tips = [mark.tip(row) for row in mark.frame.to_dict("records")]
+            tips = [mark.tip(row) for row in mk.row_dicts(mark.frame)]
             lines.append(f"{mark.title}: " + "; ".join(f"{title} ({' '.join(rest)})" for title, rest in tips) + ".")
     return lines

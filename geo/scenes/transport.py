@@ -51,10 +51,10 @@ def air_tip(row) -> tuple[str, list[str]]:
 def build(atlas: Atlas, v: dict) -> Scene:
     """Return the Transport page's scene for the view `v` (corridor, mode, status, iso3 filters; air links; the
     route planner's from, to, avoid, exclude, future)."""
-    lines_all = route_lines(atlas)
+    lines_all, points = route_lines(atlas), node_points(atlas)
     statuses = list(vocab.INFRA_STATUS)
     segments = filter_routes(lines_all, corridor=v["corridor"], mode=v["mode"], status=v["status"], iso3=v["iso3"])
-    nodes = filter_nodes(node_points(atlas), segments)
+    nodes = filter_nodes(points, segments)
     notices: list[str] = []
     plan = legs = None
     if v["plan"]:
@@ -87,7 +87,7 @@ def build(atlas: Atlas, v: dict) -> Scene:
     marks += [
         mk.Lines(segments, "mode", styles.MODE_COLOURS, "Segments", segment_tip),
         mk.Points(node_labels, styles.NODE_COLOURS),
-        *selected(atlas, v.get("sel"), lines=lines_all, points=node_points(atlas)),
+        *selected(atlas, v.get("sel"), lines=lines_all, points=points),
         mk.Legend("Transport network", legend),
     ]
     filters = Filters(corridor=tuple(v["corridor"]), mode=tuple(v["mode"]), status=tuple(v["status"]),
@@ -99,12 +99,6 @@ def build(atlas: Atlas, v: dict) -> Scene:
         layers["planned_route"] = legs
     sources = ids([*segments["sources"], *segments["geometry_sources"], *nodes["sources"],
                    *atlas.titr_volumes["sources"], *atlas.transit_times["sources"]])
-    framed = lines_all[lines_all["corridor"].isin(FRAMED_CORRIDORS)]
-    bounds = tuple(float(x) for x in framed.total_bounds)
-    ends = set(framed["from_node"]) | set(framed["to_node"])
-    core = node_points(atlas)
-    core = core[core["id"].isin(ends) & core["iso3"].isin(atlas.focus_iso3())]
-    core_bounds = (float(core["lon"].min()), float(core["lat"].min()), float(core["lon"].max()), float(core["lat"].max()))
     corridors = in_words(vocab.CORRIDOR, v["corridor"], "Middle Corridor and comparisons", lower=False)
     title = corridors + (f" · planned route {plan.total_km:,.0f} km" if plan else "")
     if plan is not None:
@@ -116,12 +110,24 @@ def build(atlas: Atlas, v: dict) -> Scene:
         by_mode = segments.groupby("mode")["length_km"].sum()
         summary = f"{len(segments)} segments: " + ", ".join(
             f"{by_mode[m]:,.0f} km by {vocab.MODE.label(m).lower()}" for m in vocab.MODE if m in by_mode.index)
-    frame = Frame(fit_bounds=bounds, core_bounds=core_bounds if len(core) else None)
+    frame = atlas.memo(("transport_frame",), lambda: _frame(atlas))
     return Scene("transport", title, v, marks, layers, sources, frame, notices,
                  TransportFacts(segments, nodes, lines_all, plan, legs, filters), summary, subtitle=_subtitle(atlas, v),
                  key_places=[Place(str(n), float(la), float(lo), _NODE_RANK.get(k, 1) if t != "true" else 0, True)
                              for n, la, lo, k, t in zip(nodes["name"], nodes["lat"], nodes["lon"], nodes["kind"],
                                                         nodes["terminal"])])
+
+
+def _frame(atlas: Atlas) -> Frame:
+    """The first view: the `FRAMED_CORRIDORS`' box, and their nodes in the focus countries as its core (the same
+    for every view of the page)."""
+    lines_all, points = route_lines(atlas), node_points(atlas)
+    framed = lines_all[lines_all["corridor"].isin(FRAMED_CORRIDORS)]
+    bounds = tuple(float(x) for x in framed.total_bounds)
+    ends = set(framed["from_node"]) | set(framed["to_node"])
+    core = points[points["id"].isin(ends) & points["iso3"].isin(atlas.focus_iso3())]
+    core_bounds = (float(core["lon"].min()), float(core["lat"].min()), float(core["lon"].max()), float(core["lat"].max()))
+    return Frame(fit_bounds=bounds, core_bounds=core_bounds if len(core) else None)
 
 
 _NODE_RANK = {"seaport": 0, "ferry_terminal": 0, "hub": 1, "rail_border_crossing": 2}
