@@ -142,9 +142,9 @@ def base_map(
         PhysicalLayer(atlas.memo(("physical_json",), lambda: physical_json(atlas.physical))).add_to(m)
     LabelLayer(atlas.memo(("labels_json",), lambda: labels_json(base_labels(atlas)))).add_to(m)
     Attribution(ATTRIBUTION).add_to(m)
-    fit = boundaries.loc[boundaries["iso3"].isin(set(fit_iso3))]
-    if fit_bounds is None and len(fit):
-        fit_bounds = tuple(float(x) for x in fit.total_bounds)
+    fit_iso3 = frozenset(fit_iso3)
+    if fit_bounds is None and fit_iso3:  # selecting the countries copies their shapes: once per set, not per run
+        fit_bounds = atlas.memo(("fit_bounds", fit_iso3), lambda: _countries_box(boundaries, fit_iso3))
     if fit_bounds is not None:
         west, south, east, north = (round(float(x), 2) for x in fit_bounds)
         legends = LEGEND_WIDTH_LARGE_PX if large_text else LEGEND_WIDTH_PX  # legends sit on the right: keep it free
@@ -155,6 +155,12 @@ def base_map(
         else:
             FitAtOnce([[south, west], [north, east]], **padding).add_to(m)
     return localize(m)
+
+
+def _countries_box(boundaries, iso3: Iterable[str]) -> tuple[float, float, float, float] | None:
+    """The box (west, south, east, north) of the countries `iso3`, or None if none is drawn."""
+    fit = boundaries.loc[boundaries["iso3"].isin(set(iso3))]
+    return tuple(float(x) for x in fit.total_bounds) if len(fit) else None
 
 
 def draw_areas(fg: folium.FeatureGroup, mark: mk.Areas) -> None:
