@@ -294,17 +294,11 @@ def _run_page(path: str, query: dict[str, str] | None = None):
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
     for name, value in (query or {}).items():
         at.query_params[name] = value
-    return whole_page(at.switch_page(path).run())
-
-
-def whole_page(at):
-    """A page's first run in a session draws only its map and waits for the map to report (which AppTest's map
-    never does); go on as the page does when the map does not report in time: run it whole."""
-    for key in [k for k in at.session_state if k.startswith("_map_first_")]:
-        if at.session_state[key] is not None:
-            at.session_state[key] = None
-            at.run()
-    return at
+    # A page's first run in a session draws only its map and waits for the map's report, which AppTest's map
+    # never sends; these tests want the whole page, as the session has it from its second run on (a test in
+    # test_app.py covers the first run itself).
+    at.session_state[f"_map_first_{Path(path).stem}"] = None
+    return at.switch_page(path).run()
 
 
 @pytest.fixture
