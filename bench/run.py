@@ -317,11 +317,6 @@ def timed_server():
             yield url, runs
 
 
-def _runs(path: Path) -> list[tuple[float, float]]:
-    """The script runs the timing hook recorded: (began, ms)."""
-    return [(began, ms) for began, ms, _ in run_log(path)]
-
-
 def run_log(path: Path) -> list[tuple[float, float, str]]:
     """The script runs the timing hook recorded: (began, ms, "app" or "fragment")."""
     if not path.exists():
@@ -332,7 +327,7 @@ def run_log(path: Path) -> list[tuple[float, float, str]]:
 def _pan(page, frame, runs: Path, step: int) -> float:
     """Pan or zoom the map in the browser (as a reader's drag or wheel does, through Leaflet); wait until the
     address bar follows the new centre and the server is idle; return the server time of the runs it caused (ms)."""
-    seen = len(_runs(runs))
+    seen = len(run_log(runs))
     before = page.url
     frame.evaluate("""(step) => {
         const map = Object.values(window).find(v => v && v._leaflet_id && v.getZoom);
@@ -342,14 +337,14 @@ def _pan(page, frame, runs: Path, step: int) -> float:
     page.wait_for_function("(before) => location.href !== before && /[?&]lat=/.test(location.href)", arg=before,
                            timeout=30_000, polling=50)
     wait_until_settled_runs(runs, seen)
-    return sum(ms for _, ms in _runs(runs)[seen:])
+    return sum(ms for _, ms, _ in run_log(runs)[seen:])
 
 
 def wait_until_settled_runs(runs: Path, seen: int, *, quiet_s: float = 0.6, timeout_s: float = 30.0) -> None:
     """Wait until the server has recorded a run after the first `seen` and then none for `quiet_s`."""
     deadline, count, since = time.monotonic() + timeout_s, seen, time.monotonic()
     while time.monotonic() < deadline:
-        now = len(_runs(runs))
+        now = len(run_log(runs))
         if now != count:
             count, since = now, time.monotonic()
         elif count > seen and time.monotonic() - since >= quiet_s:
@@ -403,7 +398,7 @@ def cold_figures(browser) -> dict:
             page = context.new_page()
             _, drawn = _visit(page, f"{url}/{'' if name == 'overview' else name}", DRAWN[name])
             seen = time.time()
-            ran = [ms for began, ms in _runs(runs) if began < seen]
+            ran = [ms for began, ms, _ in run_log(runs) if began < seen]
             wait_until_settled(page)  # the map reported its view: the whole page's run, then the map's own
             after = [f"{ms:,.0f} ({kind})" for began, ms, kind in run_log(runs) if began >= seen]
             context.close()

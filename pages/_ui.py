@@ -143,7 +143,7 @@ def _map_first(page: str) -> None:
     elements (the sidebar's widgets, the details, the tables), which it would otherwise render first. The map
     reports its view once drawn, and `_map_and_view` then reruns the page whole; should no report come (the map's
     script failed), the page is shown whole after `MAP_FIRST_WAIT_S` all the same."""
-    if st.session_state.get(f"_map_first_{page}") is None:
+    if st.session_state.get(view.map_first_key(page)) is None:
         return
     _rest_of_the_page_soon(page)
     st.stop()
@@ -151,10 +151,15 @@ def _map_first(page: str) -> None:
 
 @st.fragment(run_every=MAP_FIRST_WAIT_S / 2)
 def _rest_of_the_page_soon(page: str) -> None:
-    began = st.session_state.get(f"_map_first_{page}")
+    began = st.session_state.get(view.map_first_key(page))
     if began is not None and time.monotonic() - began >= MAP_FIRST_WAIT_S:
-        st.session_state[f"_map_first_{page}"] = None
-        st.rerun(scope="app")
+        _whole_page(page)
+
+
+def _whole_page(page: str) -> None:
+    """End the page's map-only first run: rerun the page, whole from now on."""
+    st.session_state[view.map_first_key(page)] = None
+    st.rerun(scope="app")
 
 
 @st.fragment
@@ -167,9 +172,8 @@ def _map_and_view(a: Atlas, scene, pick, *, large: bool) -> dict:
     before = st.session_state.get(f"_sel_{page}")
     if pick is not None and view.selection(page, pick, returned) != before:
         st.rerun(scope="app")
-    if returned.get("center") and st.session_state.get(f"_map_first_{page}") is not None:
-        st.session_state[f"_map_first_{page}"] = None  # the map is drawn and has reported: now the whole page
-        st.rerun(scope="app")
+    if returned.get("center") and st.session_state.get(view.map_first_key(page)) is not None:
+        _whole_page(page)  # the map is drawn and has reported its view
     query = view.finish(page)
     if not large:
         image_downloads(a, scene)

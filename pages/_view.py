@@ -37,7 +37,7 @@ def begin(page: str, atlas: Atlas) -> None:
     first = f"_url_seen_{page}" not in st.session_state
     st.session_state[f"_url_seen_{page}"] = True
     if first:  # the page's first run in this session draws its map and stops (`pages._ui.map_section`)
-        st.session_state.setdefault(f"_map_first_{page}", time.monotonic())  # None: the session had it already
+        st.session_state.setdefault(map_first_key(page), time.monotonic())  # None: the session had it already
     if query and (first or (token and token not in consumed)):
         consumed.add(token)
         view = parse_view(page, query, atlas)
@@ -68,6 +68,12 @@ def begin(page: str, atlas: Atlas) -> None:
         _presentation_css()
     else:
         _story_bar(page, atlas)
+
+
+def map_first_key(page: str) -> str:
+    """The session key holding when the page's first run in this session began, while the page shows only its
+    map (`pages._ui.map_section`); None once the page is drawn whole."""
+    return f"_map_first_{page}"
 
 
 def presenting() -> bool:
